@@ -1,0 +1,64 @@
+package io.mlconnector.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlconnector.sim.common.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class QuotaShaperTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    private final QuotaShaper shaper = new QuotaShaper(new QuotaShaper.Limits(3, 1_000, 2, 250_000), clock);
+
+    @Test
+    void postsPerMinuteWaitForTheOldestToLeaveTheWindow() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(shaper.waitBefore(1, 0)).isZero();
+            shaper.recordPost(1);
+            clock.advance(Duration.ofSeconds(10));
+        }
+        // posts at :00, :10, :20; now :30 → the :00 post leaves the window at 11:01:00
+        assertThat(shaper.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(shaper.waitBefore(1, 0)).isZero();
+    }
+
+    @Test
+    void rowsPerHourWaitUntilEnoughRowsHaveAgedOut() {
+        shaper.recordPost(600);
+        clock.advance(Duration.ofMinutes(10));
+        shaper.recordPost(300);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(shaper.waitBefore(100, 0)).isZero();
+        // 900 + 200 > 1000: the first post (600 rows) must leave the hour, 40 minutes from now
+        assertThat(shaper.waitBefore(200, 0)).isEqualTo(Duration.ofMinutes(40));
+    }
+
+    @Test
+    void largeTableAllowsFewerPostsPerHour() {
+        shaper.recordPost(1);
+        clock.advance(Duration.ofMinutes(5));
+        shaper.recordPost(1);
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(shaper.waitBefore(1, 249_999)).isZero();
+        assertThat(shaper.waitBefore(1, 250_000)).isEqualTo(Duration.ofMinutes(50));
+    }
+
+    @Test
+    void retryAfterBlocksUntilItHasPassed() {
+        shaper.blockFor(Duration.ofSeconds(17));
+        assertThat(shaper.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(17));
+        clock.advance(Duration.ofSeconds(16));
+        assertThat(shaper.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(shaper.waitBefore(1, 0)).isZero();
+    }
+
+    @Test
+    void aShorterRetryAfterDoesNotShortenAnEarlierBlock() {
+        shaper.blockFor(Duration.ofSeconds(30));
+        shaper.blockFor(Duration.ofSeconds(5));
+        assertThat(shaper.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(30));
+    }
+}
