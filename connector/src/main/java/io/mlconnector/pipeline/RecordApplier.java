@@ -1,0 +1,80 @@
+package io.mlconnector.pipeline;
+
+import io.mlconnector.mapping.MapperRegistry;
+import io.mlconnector.mapping.RecordMapper;
+import io.mlconnector.mapping.Row;
+import io.mlconnector.pipeline.LedgerDiff.LedgerRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Maps one read of a FreshBooks record and applies it to the ledger in one transaction, together with
+ * whatever the caller must commit with it (marking the inbox events it answers). Used alike by webhook
+ * processing, backfill and sweeps, so every path produces the same rows.
+ */
+public final class RecordApplier {
+    private final Jdbi jdbi;
+    private final MapperRegistry mappers;
+    private final SignedRowLedger ledger;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    public RecordApplier(Jdbi jdbi, MapperRegistry mappers, SignedRowLedger ledger, JsonMapper json, Clock clock) {
+        this.jdbi = jdbi;
+        this.mappers = mappers;
+        this.ledger = ledger;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Work the caller commits in the same transaction as the rows. */
+    @FunctionalInterface
+    public interface InTransaction {
+        void run(Handle handle, Instant now);
+
+        InTransaction NOTHING = (h, now) -> {};
+    }
+
+    /**
+     * Applies {@code record} (empty: FreshBooks no longer has it) for {@code key}, sending its rows to
+     * {@code route}. Returns what the ledger did.
+     */
+    public SignedRowLedger.Applied apply(RecordKey key, String route, Optional<JsonNode> record, String cause,
+                                         InTransaction alsoInTransaction) {
+        RecordMapper mapper = mappers.forObjectType(key.objectType()).orElseThrow(
+                () -> new IllegalArgumentException("no mapping for FreshBooks " + key.objectType()));
+        Instant now = clock.instant();
+        List<LedgerRow> rows = new ArrayList<>();
+        boolean deleted;
+        Instant version;
+        if (record.isPresent()) {
+            for (Row row : mapper.map(key.tenantId(), record.get())) {
+                rows.add(new LedgerRow(row.table(), row.rowKey(), canonical(row)));
+            }
+            deleted = record.get().path("vis_state").asInt(0) == 1;
+            Instant own = SourceVersion.of(key.objectType(), record.get());
+            version = own != null ? own : now;
+        } else {
+            deleted = true;
+            version = now; // gone: any read of it made before now is stale
+        }
+        return jdbi.inTransaction(h -> {
+            SignedRowLedger.Applied applied = ledger.apply(h, key, version, deleted, rows, route, cause, now);
+            alsoInTransaction.run(h, now);
+            return applied;
+        });
+    }
+
+    /** Row values as the JSON Power BI receives, read back through the same mapper the ledger uses. */
+    private ObjectNode canonical(Row row) {
+        return (ObjectNode) json.readTree(json.writeValueAsString(row.jsonValues()));
+    }
+}
