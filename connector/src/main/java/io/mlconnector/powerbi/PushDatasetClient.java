@@ -1,0 +1,333 @@
+package io.mlconnector.powerbi;
+
+import io.mlconnector.mapping.DatasetModel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The push-dataset REST surface (powerbi-api.md §2), workspace ({@code /groups/{id}}) variants only,
+ * since a service principal cannot use My workspace. A 401/403 whose code is {@code TokenExpired}
+ * makes one new token request and one retry. Logs carry status, code and RequestId, never tokens
+ * or row bodies.
+ */
+public final class PushDatasetClient {
+
+    public static final URI POWER_BI_API = URI.create("https://api.powerbi.com/v1.0/myorg");
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushDatasetClient.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http;
+    private final String apiBase;
+    private final PowerBiTokenSource tokens;
+    private final Duration requestTimeout;
+    private final Clock clock;
+
+    /**
+     * @param apiBase        {@link #POWER_BI_API} or a simulator's equivalent ({@code …/v1.0/myorg})
+     * @param requestTimeout per request; a POST rows that takes longer is reported as {@link PostRowsResult.Failed}
+     * @param clock          only for an HTTP-date {@code Retry-After}
+     */
+    public PushDatasetClient(HttpClient http, URI apiBase, PowerBiTokenSource tokens, Duration requestTimeout, Clock clock) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.apiBase = apiBase.toString().replaceAll("/+$", "");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    // ---- datasets -----------------------------------------------------------------------------
+
+    /** Creates the push dataset described by {@code model}; returns it (its id may need a lookup on 202). */
+    public DatasetInfo createDataset(String workspaceId, DatasetModel model, RetentionPolicy retentionPolicy) {
+        String operation = "create dataset '" + model.datasetName() + "'";
+        URI uri = uri(datasetsPath(workspaceId) + "?defaultRetentionPolicy=" + retentionPolicy.queryValue());
+        HttpResponse<String> response = call(operation, "POST", uri, JSON.writeValueAsString(model.toCreateDatasetJson()));
+        requireSuccess(operation, response);
+        JsonNode body = readJson(response.body());
+        DatasetInfo created = body != null && body.hasNonNull("id") ? datasetInfo(body) : null;
+        if (created == null) {
+            // 202 "creation in progress" may come without a body: find it by name.
+            created = findDatasetByName(workspaceId, model.datasetName()).orElseThrow(() -> new PowerBiApiException(
+                    operation, response.statusCode(), null, "accepted, but the dataset is not listed yet", requestId(response), null));
+        }
+        LOG.info("created push dataset '{}' id {} in workspace {} (RequestId {})",
+                model.datasetName(), created.id(), workspaceId, requestId(response));
+        return created;
+    }
+
+    public List<DatasetInfo> listDatasets(String workspaceId) {
+        String operation = "list datasets";
+        HttpResponse<String> response = call(operation, "GET", uri(datasetsPath(workspaceId)), null);
+        requireSuccess(operation, response);
+        List<DatasetInfo> datasets = new ArrayList<>();
+        for (JsonNode node : values(operation, response)) {
+            datasets.add(datasetInfo(node));
+        }
+        return datasets;
+    }
+
+    /** Every dataset with this name, oldest first (names are not unique in Power BI). */
+    public List<DatasetInfo> findDatasetsByName(String workspaceId, String name) {
+        return listDatasets(workspaceId).stream()
+                .filter(d -> name.equals(d.name()))
+                .sorted(OLDEST_FIRST)
+                .toList();
+    }
+
+    /** The oldest dataset with this name; see {@link #findDatasetsByName} when duplicates matter. */
+    public Optional<DatasetInfo> findDatasetByName(String workspaceId, String name) {
+        return findDatasetsByName(workspaceId, name).stream().findFirst();
+    }
+
+    public void deleteDataset(String workspaceId, String datasetId) {
+        String operation = "delete dataset " + datasetId;
+        requireSuccess(operation, call(operation, "DELETE", uri(datasetPath(workspaceId, datasetId)), null));
+    }
+
+    // ---- tables -------------------------------------------------------------------------------
+
+    public List<TableInfo> getTables(String workspaceId, String datasetId) {
+        String operation = "get tables of dataset " + datasetId;
+        HttpResponse<String> response = call(operation, "GET", uri(datasetPath(workspaceId, datasetId) + "/tables"), null);
+        requireSuccess(operation, response);
+        List<TableInfo> tables = new ArrayList<>();
+        for (JsonNode node : values(operation, response)) {
+            JsonNode columns = node.get("columns");
+            Optional<List<TableInfo.ColumnInfo>> columnInfos = Optional.empty();
+            if (columns != null && columns.isArray() && !columns.isEmpty()) {
+                List<TableInfo.ColumnInfo> list = new ArrayList<>();
+                for (JsonNode c : columns.values()) {
+                    list.add(new TableInfo.ColumnInfo(c.path("name").asString(), c.path("dataType").asString()));
+                }
+                columnInfos = Optional.of(list);
+            }
+            tables.add(new TableInfo(node.path("name").asString(), columnInfos));
+        }
+        return tables;
+    }
+
+    /** Creates the table or replaces its columns and measures with the model's. */
+    public void putTable(String workspaceId, String datasetId, DatasetModel.Table table) {
+        String operation = "put table '" + table.name() + "'";
+        String body = JSON.writeValueAsString(DatasetModel.toTableJson(table));
+        HttpResponse<String> response = call(operation, "PUT", tableUri(workspaceId, datasetId, table.name(), ""), body);
+        requireSuccess(operation, response);
+        LOG.info("put table '{}' in dataset {} (RequestId {})", table.name(), datasetId, requestId(response));
+    }
+
+    /** Empties the table (the only delete a push table has). */
+    public void deleteRows(String workspaceId, String datasetId, String table) {
+        String operation = "delete rows of table '" + table + "'";
+        requireSuccess(operation, call(operation, "DELETE", tableUri(workspaceId, datasetId, table, "/rows"), null));
+    }
+
+    // ---- rows ---------------------------------------------------------------------------------
+
+    /**
+     * Appends rows ({@code Row.toPushJson} maps). Never throws for an HTTP or network outcome: the
+     * result says what the pusher should do. A {@link PowerBiAuthException} (no token to be had)
+     * does propagate: it is a configuration problem, not a property of this batch.
+     */
+    public PostRowsResult postRows(String workspaceId, String datasetId, String table, List<Map<String, Object>> rows) {
+        String body = JSON.writeValueAsString(Map.of("rows", rows));
+        URI uri = tableUri(workspaceId, datasetId, table, "/rows");
+        HttpResponse<String> response;
+        try {
+            response = exchange("POST", uri, body);
+        } catch (HttpTimeoutException e) {
+            LOG.warn("POST rows to '{}' ({} rows) timed out after {}", table, rows.size(), requestTimeout);
+            return new PostRowsResult.Failed(-1, "timed out after " + requestTimeout, null);
+        } catch (IOException e) {
+            LOG.warn("POST rows to '{}' ({} rows) failed: {}", table, rows.size(), e.toString());
+            return new PostRowsResult.Failed(-1, e.toString(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PostRowsResult.Failed(-1, "interrupted", null);
+        }
+        int status = response.statusCode();
+        String requestId = requestId(response);
+        if (status >= 200 && status < 300) {
+            LOG.debug("POST rows to '{}': {} rows accepted (RequestId {})", table, rows.size(), requestId);
+            return new PostRowsResult.Accepted(requestId);
+        }
+        PowerBiError error = PowerBiError.parse(response.body());
+        LOG.warn("POST rows to '{}' ({} rows): HTTP {} {} (RequestId {})",
+                table, rows.size(), status, error.describe(""), requestId);
+        if (status == 429) {
+            return new PostRowsResult.Throttled(retryAfter(response).orElse(null), requestId);
+        }
+        if (status == 408 || status >= 500 || status < 400) {
+            return new PostRowsResult.Failed(status, error.describe("HTTP " + status), requestId);
+        }
+        return new PostRowsResult.Rejected(status, error.code(), error.message(), requestId);
+    }
+
+    // ---- HTTP ---------------------------------------------------------------------------------
+
+    /** One request with a bearer token; on TokenExpired one fresh token and one retry. */
+    private HttpResponse<String> exchange(String method, URI uri, String jsonBody) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(method, uri, jsonBody, tokens.accessToken()),
+                HttpResponse.BodyHandlers.ofString());
+        if ((response.statusCode() == 401 || response.statusCode() == 403)
+                && "TokenExpired".equals(PowerBiError.parse(response.body()).code())) {
+            LOG.info("Power BI says the token expired (RequestId {}); getting a new one", requestId(response));
+            tokens.invalidate();
+            response = http.send(request(method, uri, jsonBody, tokens.accessToken()), HttpResponse.BodyHandlers.ofString());
+        }
+        return response;
+    }
+
+    private HttpResponse<String> call(String operation, String method, URI uri, String jsonBody) {
+        try {
+            return exchange(method, uri, jsonBody);
+        } catch (IOException e) {
+            throw new PowerBiApiException(operation, -1, null, e.toString(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PowerBiApiException(operation, -1, null, "interrupted", null, e);
+        }
+    }
+
+    private HttpRequest request(String method, URI uri, String jsonBody, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json");
+        if (jsonBody != null) {
+            builder.header("Content-Type", "application/json; charset=utf-8")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return builder.build();
+    }
+
+    private void requireSuccess(String operation, HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status < 200 || status >= 300) {
+            PowerBiError error = PowerBiError.parse(response.body());
+            throw new PowerBiApiException(operation, status, error.code(), error.message(), requestId(response), null);
+        }
+    }
+
+    /** {@code Retry-After} as delta-seconds (what Power BI sends) or, to be safe, an HTTP-date. */
+    Optional<Duration> retryAfter(HttpResponse<?> response) {
+        Optional<String> header = response.headers().firstValue("Retry-After").map(String::trim);
+        if (header.isEmpty() || header.get().isEmpty()) {
+            return Optional.empty();
+        }
+        String value = header.get();
+        if (value.chars().allMatch(Character::isDigit)) {
+            try {
+                return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        try {
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration wait = Duration.between(clock.instant(), at);
+            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String requestId(HttpResponse<?> response) {
+        return response.headers().firstValue("RequestId").orElse(null);
+    }
+
+    private static List<JsonNode> values(String operation, HttpResponse<String> response) {
+        JsonNode body = readJson(response.body());
+        JsonNode value = body == null ? null : body.get("value");
+        if (value == null || !value.isArray()) {
+            throw new PowerBiApiException(operation, response.statusCode(), null,
+                    "response has no 'value' array", requestId(response), null);
+        }
+        return List.copyOf(value.values());
+    }
+
+    private static JsonNode readJson(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static DatasetInfo datasetInfo(JsonNode node) {
+        Instant created = null;
+        JsonNode createdNode = node.hasNonNull("createdDate") ? node.get("createdDate") : node.get("CreatedDate");
+        if (createdNode != null && !createdNode.isNull()) {
+            try {
+                created = java.time.OffsetDateTime.parse(createdNode.asString()).toInstant();
+            } catch (DateTimeParseException e) {
+                created = null; // an odd date only loses the duplicate tie-break
+            }
+        }
+        return new DatasetInfo(node.path("id").asString(), node.path("name").asString(), created,
+                node.path("addRowsAPIEnabled").asBoolean(false));
+    }
+
+    /** Oldest createdDate first; datasets without one after those, in service order. */
+    static final Comparator<DatasetInfo> OLDEST_FIRST = Comparator.comparing(
+            DatasetInfo::createdDate, Comparator.nullsLast(Comparator.naturalOrder()));
+
+    private String datasetsPath(String workspaceId) {
+        return apiBase + "/groups/" + segment(workspaceId) + "/datasets";
+    }
+
+    private String datasetPath(String workspaceId, String datasetId) {
+        return datasetsPath(workspaceId) + "/" + segment(datasetId);
+    }
+
+    private URI tableUri(String workspaceId, String datasetId, String table, String suffix) {
+        return uri(datasetPath(workspaceId, datasetId) + "/tables/" + segment(table) + suffix);
+    }
+
+    private static URI uri(String text) {
+        return URI.create(text);
+    }
+
+    /** Percent-encodes one path segment (table names may hold spaces, '#', '@'). */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public String toString() {
+        return "PushDatasetClient[" + apiBase + "]";
+    }
+
+    static String joinNames(List<DatasetInfo> datasets) {
+        return datasets.stream().map(DatasetInfo::id).collect(Collectors.joining(", "));
+    }
+}

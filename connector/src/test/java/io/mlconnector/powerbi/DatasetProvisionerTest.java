@@ -1,0 +1,130 @@
+package io.mlconnector.powerbi;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.mlconnector.mapping.DatasetModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DatasetProvisionerTest {
+
+    static final String WS = "ws-1";
+    static final String DATASETS = "/v1.0/myorg/groups/" + WS + "/datasets";
+
+    static WireMockServer server;
+    DatasetModel model = DatasetModel.freshBooks("FreshBooks");
+    DatasetProvisioner provisioner;
+
+    @BeforeAll
+    static void start() {
+        server = new WireMockServer(options().dynamicPort());
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    @BeforeEach
+    void setUp() {
+        server.resetAll();
+        PushDatasetClient client = new PushDatasetClient(HttpClient.newHttpClient(),
+                URI.create(server.baseUrl() + "/v1.0/myorg"), new FakeTokenSource(), Duration.ofSeconds(5),
+                new MutableClock(Instant.parse("2025-03-01T10:00:00Z")));
+        provisioner = new DatasetProvisioner(client, RetentionPolicy.NONE);
+        server.stubFor(put(urlPathMatching(DATASETS + "/.*/tables/.*")).willReturn(aResponse().withStatus(200)));
+    }
+
+    private void datasets(String json) {
+        server.stubFor(get(urlEqualTo(DATASETS)).willReturn(aResponse().withStatus(200).withBody("{\"value\":" + json + "}")));
+    }
+
+    private void tables(String datasetId, String... names) {
+        String value = java.util.Arrays.stream(names).map(n -> "{\"name\":\"" + n + "\"}").collect(Collectors.joining(","));
+        server.stubFor(get(urlEqualTo(DATASETS + "/" + datasetId + "/tables"))
+                .willReturn(aResponse().withStatus(200).withBody("{\"value\":[" + value + "]}")));
+    }
+
+    @Test
+    void createsTheDatasetWhenMissing() {
+        datasets("[{\"id\":\"x\",\"name\":\"Other\"}]");
+        server.stubFor(post(urlEqualTo(DATASETS + "?defaultRetentionPolicy=None"))
+                .willReturn(aResponse().withStatus(201).withBody("{\"id\":\"new\",\"name\":\"FreshBooks\"}")));
+
+        DatasetProvisioner.Provisioned result = provisioner.ensure(WS, model);
+
+        assertThat(result).isEqualTo(new DatasetProvisioner.Provisioned("new", true, java.util.List.of(), java.util.List.of()));
+        server.verify(1, postRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void putsOnlyMissingTablesOfAnExistingDataset() {
+        datasets("[{\"id\":\"ds\",\"name\":\"FreshBooks\"}]");
+        String[] present = model.tableNames().stream().filter(n -> !n.equals("bill_lines")).toArray(String[]::new);
+        tables("ds", present);
+
+        DatasetProvisioner.Provisioned result = provisioner.ensure(WS, model);
+
+        assertThat(result.datasetId()).isEqualTo("ds");
+        assertThat(result.created()).isFalse();
+        assertThat(result.tablesPut()).containsExactly("bill_lines");
+        assertThat(result.warnings()).singleElement().asString().contains("no relationships");
+        server.verify(1, putRequestedFor(urlEqualTo(DATASETS + "/ds/tables/bill_lines")));
+        server.verify(0, postRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void syncPutsEveryTable() {
+        datasets("[{\"id\":\"ds\",\"name\":\"FreshBooks\"}]");
+        tables("ds", model.tableNames().toArray(String[]::new));
+
+        DatasetProvisioner.Provisioned result = provisioner.sync(WS, model);
+
+        assertThat(result.tablesPut()).containsExactlyElementsOf(model.tableNames());
+        assertThat(result.warnings()).isEmpty();
+    }
+
+    @Test
+    void duplicatesUseTheOldestAndWarn() {
+        datasets("[{\"id\":\"young\",\"name\":\"FreshBooks\",\"createdDate\":\"2025-02-01T00:00:00Z\"},"
+                + "{\"id\":\"old\",\"name\":\"FreshBooks\",\"createdDate\":\"2024-02-01T00:00:00Z\"}]");
+        tables("old", model.tableNames().toArray(String[]::new));
+
+        DatasetProvisioner.Provisioned result = provisioner.ensure(WS, model);
+
+        assertThat(result.datasetId()).isEqualTo("old");
+        assertThat(result.tablesPut()).isEmpty();
+        assertThat(result.warnings()).singleElement().asString().contains("2 datasets", "using the oldest, old", "young");
+    }
+
+    @Test
+    void checkReportsDifferencesWithoutChangingAnything() {
+        datasets("[{\"id\":\"ds\",\"name\":\"FreshBooks\"}]");
+        tables("ds", "invoices", "clients");
+
+        assertThat(provisioner.check(WS, model)).extracting(SchemaDiff.Difference::table)
+                .containsExactly("invoice_lines", "payments", "expenses", "bills", "bill_lines", "bill_payments",
+                        "vendors", "accounts", "expense_categories");
+        server.verify(0, putRequestedFor(anyUrl()));
+        server.verify(0, postRequestedFor(anyUrl()));
+    }
+}
