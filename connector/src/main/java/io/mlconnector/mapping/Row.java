@@ -41,11 +41,17 @@ public record Row(String table, String rowKey, Map<String, Object> values) {
         if (sign != 1 && sign != -1) {
             throw new IllegalArgumentException("sign must be +1 or -1, got " + sign);
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        values.forEach((column, value) -> json.put(column, jsonValue(value)));
+        Map<String, Object> json = jsonValues();
         json.put(DatasetModel.SIGN, (long) sign);
         json.put(DatasetModel.PUSHED_AT_UTC, jsonValue(Objects.requireNonNull(pushedAt, "pushedAt")));
         json.put(DatasetModel.BATCH_ID, Objects.requireNonNull(batchId, "batchId"));
+        return json;
+    }
+
+    /** The mapped values rendered as {@link #toPushJson} renders them, without the pipeline columns. */
+    public Map<String, Object> jsonValues() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        values.forEach((column, value) -> json.put(column, jsonValue(value)));
         return json;
     }
 

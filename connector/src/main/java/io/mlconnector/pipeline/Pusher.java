@@ -3,7 +3,9 @@ package io.mlconnector.pipeline;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.mlconnector.pipeline.Outbox.Batch;
 import io.mlconnector.powerbi.PostRowsResult;
+import io.mlconnector.powerbi.PowerBiApiException;
 import io.mlconnector.powerbi.PushDatasetClient;
+import io.mlconnector.powerbi.TableInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,7 @@ public final class Pusher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     static final String SCHEMA_FIX = "mlc dataset sync";
+    private static final tools.jackson.databind.json.JsonMapper ROW_JSON = PipelineJson.mapper();
 
     /** Where the route's rows go. */
     public record Target(String route, String workspaceId, String datasetId) {}
@@ -126,7 +129,7 @@ public final class Pusher implements AutoCloseable {
         shaper.recordPost(rows.size());
         posts.incrementAndGet();
         long started = System.nanoTime();
-        PostRowsResult result = client.postRows(target.workspaceId(), target.datasetId(), batch.table(), rows);
+        PostRowsResult result = client.postRows(target.workspaceId(), target.datasetId(), batch.table(), asMaps(rows));
         long elapsed = System.nanoTime() - started;
         handle(batch, rows.size(), result, elapsed);
         return Duration.ZERO;
@@ -134,42 +137,36 @@ public final class Pusher implements AutoCloseable {
 
     private void handle(Batch batch, int rowCount, PostRowsResult result, long elapsedNanos) {
         Instant now = clock.instant();
-        switch (result) {
-            case PostRowsResult.Accepted accepted -> {
-                breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-                outbox.markSent(batch.batchId(), now);
-                rowsInTable.merge(batch.table(), (long) rowCount, Long::sum);
-                rowsSent.addAndGet(rowCount);
-                guard.clear(batch.table());
-            }
-            case PostRowsResult.Throttled throttled -> {
-                breaker.releasePermission();
-                shaper.blockFor(throttled.retryAfter());
-                outbox.retryLater(batch.batchId(), now.plus(throttled.retryAfter()),
-                        "429: retry after " + throttled.retryAfter().toSeconds() + " s");
-                log.info("Power BI throttled {} rows to {}; waiting {} s as told", rowCount, batch.table(),
-                        throttled.retryAfter().toSeconds());
-            }
-            case PostRowsResult.Failed failed -> {
-                breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new IllegalStateException(failed.reason()));
-                Duration wait = backoff.delayAfter(batch.attempts() + 1);
-                outbox.retryLater(batch.batchId(), now.plus(wait), failed.status() + ": " + failed.reason());
-                log.warn("posting {} rows to {} failed ({}: {}); retry in {} ms", rowCount, batch.table(),
-                        failed.status(), failed.reason(), wait.toMillis());
-            }
-            case PostRowsResult.Rejected rejected -> {
-                breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS); // Power BI is up; the request is wrong
-                String reason = rejected.status() + " " + rejected.code() + ": " + rejected.message();
-                if (namesTheSchema(rejected)) {
-                    guard.block(batch.table(), reason, SCHEMA_FIX);
-                    outbox.retryLater(batch.batchId(), now, reason);
-                    log.error("table {} does not match the mapping ({}); its rows are kept until `{}`",
-                            batch.table(), reason, SCHEMA_FIX);
-                } else {
-                    outbox.quarantine(batch.batchId(), reason, now);
-                    log.error("batch {} ({} rows to {}) quarantined: {}", batch.batchId(), rowCount, batch.table(),
-                            reason);
-                }
+        if (result instanceof PostRowsResult.Accepted) {
+            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+            outbox.markSent(batch.batchId(), now);
+            rowsInTable.merge(batch.table(), (long) rowCount, Long::sum);
+            rowsSent.addAndGet(rowCount);
+            guard.clear(batch.table());
+        } else if (result instanceof PostRowsResult.Throttled throttled) {
+            breaker.releasePermission();
+            // Retry-After is honoured exactly; a 429 without one falls back to the jittered backoff.
+            Duration wait = throttled.retryAfterHint().orElseGet(() -> backoff.delayAfter(batch.attempts() + 1));
+            shaper.blockFor(wait);
+            outbox.retryLater(batch.batchId(), now.plus(wait), "429: retry after " + wait.toMillis() + " ms");
+            log.info("Power BI throttled {} rows to {}; waiting {} ms", rowCount, batch.table(), wait.toMillis());
+        } else if (result instanceof PostRowsResult.Failed failed) {
+            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new IllegalStateException(failed.reason()));
+            Duration wait = backoff.delayAfter(batch.attempts() + 1);
+            outbox.retryLater(batch.batchId(), now.plus(wait), failed.status() + ": " + failed.reason());
+            log.warn("posting {} rows to {} failed ({}: {}); retry in {} ms", rowCount, batch.table(),
+                    failed.status(), failed.reason(), wait.toMillis());
+        } else if (result instanceof PostRowsResult.Rejected rejected) {
+            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS); // Power BI is up; the request is wrong
+            String reason = rejected.status() + " " + rejected.code() + ": " + rejected.message();
+            if (namesTheSchema(rejected)) {
+                guard.block(batch.table(), reason, SCHEMA_FIX);
+                outbox.retryLater(batch.batchId(), now, reason);
+                log.error("table {} does not match the mapping ({}); its rows are kept until `{}`", batch.table(),
+                        reason, SCHEMA_FIX);
+            } else {
+                outbox.quarantine(batch.batchId(), reason, now);
+                log.error("batch {} ({} rows to {}) quarantined: {}", batch.batchId(), rowCount, batch.table(), reason);
             }
         }
     }
@@ -202,13 +199,19 @@ public final class Pusher implements AutoCloseable {
 
     /** Before the first POST to a table: does the dataset have it? */
     private boolean tableExists(String table) {
-        Optional<Set<String>> tables = client.tableNames(target.workspaceId(), target.datasetId());
-        if (tables.isEmpty()) {
-            guard.block(table, "dataset " + target.datasetId() + " was not found in workspace " + target.workspaceId(),
-                    "mlc dataset create");
+        Set<String> tables;
+        try {
+            tables = client.getTables(target.workspaceId(), target.datasetId()).stream()
+                    .map(TableInfo::name).collect(java.util.stream.Collectors.toSet());
+        } catch (PowerBiApiException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            guard.block(table, "dataset " + target.datasetId() + " cannot be read in workspace "
+                    + target.workspaceId() + ": " + e.getMessage(), "mlc dataset create");
             return false;
         }
-        if (!tables.get().contains(table)) {
+        if (!tables.contains(table)) {
             guard.block(table, "table " + table + " is missing from the dataset", SCHEMA_FIX);
             return false;
         }
@@ -220,6 +223,12 @@ public final class Pusher implements AutoCloseable {
     static boolean namesTheSchema(PostRowsResult.Rejected rejected) {
         String message = rejected.message() == null ? "" : rejected.message().toLowerCase(java.util.Locale.ROOT);
         return rejected.status() == 404 || message.contains("column") || message.contains("table");
+    }
+
+    /** The client takes plain maps; the outbox hands out JSON objects with exact decimals. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> asMaps(List<ObjectNode> rows) {
+        return rows.stream().map(r -> (Map<String, Object>) ROW_JSON.convertValue(r, Map.class)).toList();
     }
 
     private long largestTable() {

@@ -49,7 +49,7 @@ public final class RecordApplier {
      */
     public SignedRowLedger.Applied apply(RecordKey key, String route, Optional<JsonNode> record, String cause,
                                          InTransaction alsoInTransaction) {
-        RecordMapper mapper = mappers.forObjectType(key.objectType()).orElseThrow(
+        RecordMapper mapper = mappers.forType(key.objectType()).orElseThrow(
                 () -> new IllegalArgumentException("no mapping for FreshBooks " + key.objectType()));
         Instant now = clock.instant();
         List<LedgerRow> rows = new ArrayList<>();
