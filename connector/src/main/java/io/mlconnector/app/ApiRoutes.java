@@ -1,0 +1,26 @@
+package io.mlconnector.app;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlconnector.web.RouteModule;
+import io.javalin.config.RoutesConfig;
+
+/** The status API, Prometheus metrics and the replay action: thin handlers over {@link Operations}. */
+final class ApiRoutes implements RouteModule {
+    private final Operations operations;
+    private final PrometheusMeterRegistry meters;
+
+    ApiRoutes(Operations operations, PrometheusMeterRegistry meters) {
+        this.operations = operations;
+        this.meters = meters;
+    }
+
+    @Override
+    public void addRoutes(RoutesConfig routes) {
+        routes.get("/api/status", ctx -> ctx.json(operations.status()));
+        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
+        routes.post("/api/batches/{batchId}/replay", ctx -> {
+            boolean replayed = operations.replay(ctx.pathParam("batchId"));
+            ctx.status(replayed ? 200 : 404).json(java.util.Map.of("replayed", replayed));
+        });
+    }
+}

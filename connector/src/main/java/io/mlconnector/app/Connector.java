@@ -1,0 +1,181 @@
+package io.mlconnector.app;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlconnector.config.ConnectorConfig;
+import io.mlconnector.freshbooks.CallbackRegistrar;
+import io.mlconnector.freshbooks.FreshBooksApiClient;
+import io.mlconnector.freshbooks.FreshBooksOAuthClient;
+import io.mlconnector.freshbooks.Onboarding;
+import io.mlconnector.freshbooks.TenantTokens;
+import io.mlconnector.freshbooks.WebhookSubscriptions;
+import io.mlconnector.mapping.DatasetModel;
+import io.mlconnector.mapping.MapperRegistry;
+import io.mlconnector.pipeline.InboxQueue;
+import io.mlconnector.pipeline.Outbox;
+import io.mlconnector.pipeline.PipelineJson;
+import io.mlconnector.pipeline.Pusher;
+import io.mlconnector.pipeline.QuotaShaper;
+import io.mlconnector.pipeline.RecordApplier;
+import io.mlconnector.pipeline.RecordFetcher;
+import io.mlconnector.pipeline.RetryBackoff;
+import io.mlconnector.pipeline.SchemaGuard;
+import io.mlconnector.pipeline.SignedRowLedger;
+import io.mlconnector.pipeline.Sweeper;
+import io.mlconnector.pipeline.WebhookWorker;
+import io.mlconnector.powerbi.DatasetProvisioner;
+import io.mlconnector.powerbi.MsalTokenSource;
+import io.mlconnector.powerbi.PushDatasetClient;
+import io.mlconnector.powerbi.RetentionPolicy;
+import io.mlconnector.powerbi.TrustedCertificates;
+import io.mlconnector.store.CallbackRepository;
+import io.mlconnector.store.Database;
+import io.mlconnector.store.InboxRepository;
+import io.mlconnector.store.InboxWriter;
+import io.mlconnector.store.OAuthGrantRepository;
+import io.mlconnector.store.SecretBox;
+import io.mlconnector.store.TenantRepository;
+import io.mlconnector.web.ConnectorApp;
+import io.mlconnector.web.HealthRoutes;
+import io.mlconnector.web.WebhookIntake;
+import io.mlconnector.web.WebhookRoutes;
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The connector service, wired from its configuration: every collaborator is built here and handed to
+ * the next by constructor, in the order of DESIGN §1 (webhook → inbox → worker → ledger → outbox →
+ * pusher). Nothing else in the code base builds these objects, and nothing is static.
+ */
+public final class Connector implements AutoCloseable {
+    /** The one route for now: every tenant's rows go to the configured dataset. */
+    public static final String ROUTE = "default";
+
+    private final Database database;
+    private final ExecutorService background;
+    private final InboxWriter inboxWriter;
+    private final ConnectorApp app;
+    private final WebhookWorker worker;
+    private final Pusher pusher;
+    private final Operations operations;
+
+    private Connector(Database database, ExecutorService background, InboxWriter inboxWriter, ConnectorApp app,
+                      WebhookWorker worker, Pusher pusher, Operations operations) {
+        this.database = database;
+        this.background = background;
+        this.inboxWriter = inboxWriter;
+        this.app = app;
+        this.worker = worker;
+        this.pusher = pusher;
+        this.operations = operations;
+    }
+
+    /** Builds and starts everything: HTTP server, webhook worker, pusher. */
+    public static Connector start(ConnectorConfig config, Clock clock) {
+        JsonMapper json = PipelineJson.mapper();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Database database = Database.open(config.store());
+        SecretBox secrets = SecretBox.open(config.secrets().keysetPath());
+        TenantRepository tenants = new TenantRepository(database, clock);
+        OAuthGrantRepository grants = new OAuthGrantRepository(database, secrets, clock);
+        CallbackRepository callbacks = new CallbackRepository(database, secrets, clock, new SecureRandom());
+        ExecutorService background = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "connector-background");
+            t.setDaemon(true);
+            return t;
+        });
+
+        // FreshBooks side
+        ConnectorConfig.FreshBooks fb = config.freshbooks();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        FreshBooksOAuthClient oauth = new FreshBooksOAuthClient(fb.authBaseUrl(), fb.apiBaseUrl(), fb.clientId(),
+                fb.clientSecret(), fb.redirectUri(), fb.scopes(), clock);
+        FreshBooksApiClient api = new FreshBooksApiClient(http, fb.apiBaseUrl(), Duration.ofSeconds(30), json);
+        TenantTokens tokens = new TenantTokens(grants, tenants, oauth, clock);
+        WebhookSubscriptions subscriptions = new WebhookSubscriptions(callbacks, new CallbackRegistrar(api, json), tokens,
+                config.server().publicBaseUrl(), background);
+        Onboarding onboarding = new Onboarding(oauth, api, tenants, tokens);
+
+        // Power BI side
+        ConnectorConfig.PowerBi pbi = config.powerbi();
+        MsalTokenSource powerBiTokens = new MsalTokenSource(new MsalTokenSource.Settings(pbi.authorityHost(),
+                pbi.tenantId(), pbi.clientId(), pbi.clientSecret(), pbi.trustedCertificatePem()), clock);
+        HttpClient powerBiHttp = pbi.trustedCertificatePem() == null ? http : HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .sslContext(TrustedCertificates.sslContextTrustingDefaultsAnd(pbi.trustedCertificatePem())).build();
+        PushDatasetClient powerBi = new PushDatasetClient(powerBiHttp, pbi.apiBaseUrl(), powerBiTokens,
+                Duration.ofSeconds(60), clock);
+        DatasetModel model = DatasetModel.freshBooks(pbi.datasetName());
+        DatasetProvisioner provisioner = new DatasetProvisioner(powerBi, RetentionPolicy.NONE);
+        String datasetId = provisioner.ensure(pbi.workspaceId(), model).datasetId();
+
+        // Between: inbox → worker → ledger → outbox → pusher
+        ConnectorConfig.Pipeline pipe = config.pipeline();
+        SecureRandom random = new SecureRandom();
+        RecordApplier applier = new RecordApplier(database.jdbi(), MapperRegistry.standard(), new SignedRowLedger(json),
+                json, clock);
+        InboxQueue queue = new InboxQueue(database.jdbi(), pipe.coalesceWindow(), pipe.coalesceWindow().multipliedBy(10));
+        WebhookWorker worker = new WebhookWorker(queue, new RecordFetcher(api, tokens), applier, ROUTE, clock,
+                new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random), 4);
+        Outbox outbox = new Outbox(database.jdbi(), json);
+        SchemaGuard guard = new SchemaGuard(database.jdbi(), ROUTE, clock, Duration.ofSeconds(30));
+        CircuitBreaker breaker = CircuitBreaker.of("powerbi", CircuitBreakerConfig.custom()
+                .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(15)).permittedNumberOfCallsInHalfOpenState(1).build());
+        Pusher pusher = new Pusher(outbox, powerBi, guard, new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), clock),
+                new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random), breaker,
+                new Pusher.Target(ROUTE, pbi.workspaceId(), datasetId), clock, pipe.maxBatchRows());
+        Sweeper sweeper = new Sweeper(api, tokens, applier, ROUTE);
+
+        // Web: webhook intake (group commit), health, status API, metrics, OAuth redirect
+        InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
+        WebhookIntake intake = new WebhookIntake(callbacks, inboxWriter, subscriptions, background, meters, clock,
+                config.server().webhookStoreTimeout());
+        Operations operations = new Operations(tenants, onboarding, subscriptions, sweeper, queue, outbox, guard,
+                provisioner, model, pbi.workspaceId(), datasetId, clock);
+        ConnectorApp app = new ConnectorApp(config.server(), List.of(
+                new WebhookRoutes(intake),
+                new HealthRoutes(database),
+                new ApiRoutes(operations, meters)), json).start();
+
+        worker.start(Duration.ofMillis(200));
+        pusher.start();
+        return new Connector(database, background, inboxWriter, app, worker, pusher, operations);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** What users and the CLI do with a running connector: connect, register, backfill, status. */
+    public Operations operations() {
+        return operations;
+    }
+
+    public long rowsPushed() {
+        return pusher.rowsSent();
+    }
+
+    public long recordsApplied() {
+        return worker.recordsApplied();
+    }
+
+    /** Stops taking webhooks first, then the workers, then the store. */
+    @Override
+    public void close() {
+        app.close();
+        inboxWriter.close();
+        worker.close();
+        pusher.close();
+        background.shutdownNow();
+        database.close();
+    }
+}

@@ -1,0 +1,108 @@
+package io.mlconnector.app;
+
+import io.mlconnector.freshbooks.ObjectType;
+import io.mlconnector.freshbooks.Onboarding;
+import io.mlconnector.freshbooks.WebhookSubscriptions;
+import io.mlconnector.mapping.DatasetModel;
+import io.mlconnector.pipeline.InboxQueue;
+import io.mlconnector.pipeline.Outbox;
+import io.mlconnector.pipeline.SchemaGuard;
+import io.mlconnector.pipeline.Sweeper;
+import io.mlconnector.powerbi.DatasetProvisioner;
+import io.mlconnector.powerbi.SchemaDiff;
+import io.mlconnector.store.Callback;
+import io.mlconnector.store.Tenant;
+import io.mlconnector.store.TenantRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The things a person (through the CLI, the status page or the demo) does with a running connector.
+ * Each is one call into the domain objects; this class holds no logic of its own beyond the order.
+ */
+public final class Operations {
+    private final TenantRepository tenants;
+    private final Onboarding onboarding;
+    private final WebhookSubscriptions subscriptions;
+    private final Sweeper sweeper;
+    private final InboxQueue inbox;
+    private final Outbox outbox;
+    private final SchemaGuard guard;
+    private final DatasetProvisioner provisioner;
+    private final DatasetModel model;
+    private final String workspaceId;
+    private final String datasetId;
+    private final Clock clock;
+
+    Operations(TenantRepository tenants, Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
+               InboxQueue inbox, Outbox outbox, SchemaGuard guard, DatasetProvisioner provisioner, DatasetModel model,
+               String workspaceId, String datasetId, Clock clock) {
+        this.tenants = tenants;
+        this.onboarding = onboarding;
+        this.subscriptions = subscriptions;
+        this.sweeper = sweeper;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.guard = guard;
+        this.provisioner = provisioner;
+        this.model = model;
+        this.workspaceId = workspaceId;
+        this.datasetId = datasetId;
+        this.clock = clock;
+    }
+
+    /** Connects the businesses behind an OAuth authorization code. */
+    public List<Tenant> connect(String authorizationCode) {
+        return onboarding.connect(authorizationCode);
+    }
+
+    public List<Tenant> tenants() {
+        return tenants.list();
+    }
+
+    /** Registers the tenant's webhooks; verification completes in the background. */
+    public List<Callback> registerWebhooks(String tenantId) {
+        return subscriptions.register(tenantId);
+    }
+
+    public List<Callback> webhooks(String tenantId) {
+        return subscriptions.list(tenantId);
+    }
+
+    /** Reads every record of the tenant and pushes what is not in Power BI yet; returns records read. */
+    public long backfill(String tenantId, Consumer<Sweeper.Progress> progress) {
+        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new IllegalArgumentException("no tenant " + tenantId));
+        long records = 0;
+        for (ObjectType type : ObjectType.values()) {
+            records += sweeper.sweep(tenantId, tenant.businessUuid(), type, null, progress);
+        }
+        return records;
+    }
+
+    /** Differences between the dataset and the mapping, each with its fix. */
+    public List<SchemaDiff.Difference> checkDataset() {
+        return provisioner.check(workspaceId, model);
+    }
+
+    /** PUTs every table of the mapping, then lets blocked tables try again at once. */
+    public DatasetProvisioner.Provisioned syncDataset() {
+        DatasetProvisioner.Provisioned result = provisioner.sync(workspaceId, model);
+        guard.verdicts().stream().filter(SchemaGuard.Verdict::blocked).forEach(v -> guard.clear(v.table()));
+        return result;
+    }
+
+    public boolean replay(String batchId) {
+        return outbox.replay(batchId, clock.instant());
+    }
+
+    /** Everything the status API and page show. */
+    public record Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long inboxPending,
+                         long outboxUnsent, List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables) {}
+
+    public Status status() {
+        return new Status(clock.instant(), workspaceId, datasetId, tenants.list(), inbox.pendingCount(),
+                outbox.unsentRowCount(), outbox.quarantined(), guard.verdicts());
+    }
+}

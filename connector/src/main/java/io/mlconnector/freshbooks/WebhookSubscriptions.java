@@ -1,0 +1,91 @@
+package io.mlconnector.freshbooks;
+
+import io.mlconnector.store.Callback;
+import io.mlconnector.store.CallbackRepository;
+import io.mlconnector.web.CallbackVerificationListener;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers a tenant's webhooks with FreshBooks and completes the verification handshake (reference
+ * §3.3): each event gets its own callback URL with an unguessable token; when FreshBooks' callback.verify
+ * reaches that URL (stored by the web intake), the verifier is PUT back and the callback marked verified.
+ * The verify message can arrive before the registration call has returned, so both paths try to finish.
+ */
+public final class WebhookSubscriptions implements CallbackVerificationListener {
+    private static final Logger log = LoggerFactory.getLogger(WebhookSubscriptions.class);
+
+    /** The parent events we register: each covers its create/update/delete (reference §3.2). */
+    public static final List<String> EVENTS = List.of(
+            "invoice", "payment", "expense", "client", "bill", "bill_vendor", "category");
+
+    private final CallbackRepository callbacks;
+    private final CallbackRegistrar registrar;
+    private final AccessTokens tokens;
+    private final URI publicBaseUrl;
+    private final Executor executor;
+
+    public WebhookSubscriptions(CallbackRepository callbacks, CallbackRegistrar registrar, AccessTokens tokens,
+                                URI publicBaseUrl, Executor executor) {
+        this.callbacks = callbacks;
+        this.registrar = registrar;
+        this.tokens = tokens;
+        this.publicBaseUrl = publicBaseUrl;
+        this.executor = executor;
+    }
+
+    /** Registers every event the tenant does not have a callback for yet; returns the new callbacks. */
+    public List<Callback> register(String tenantId) {
+        Set<String> existing = callbacks.listByTenant(tenantId).stream().map(Callback::event).collect(Collectors.toSet());
+        List<Callback> created = new ArrayList<>();
+        for (String event : EVENTS) {
+            if (existing.contains(event)) {
+                continue;
+            }
+            Callback pending = callbacks.createPending(tenantId, event);
+            URI uri = publicBaseUrl.resolve("/hooks/freshbooks/" + pending.uriToken());
+            CallbackRegistrar.Callback registered = registrar.register(tokens.accessToken(tenantId), tenantId, event, uri);
+            callbacks.setCallbackId(pending.uriToken(), registered.callbackId());
+            confirm(pending.uriToken()); // in case callback.verify already arrived
+            created.add(callbacks.findByToken(pending.uriToken()).orElseThrow());
+        }
+        return created;
+    }
+
+    /** The tenant's callbacks as stored here (verified or still waiting for FreshBooks). */
+    public List<Callback> list(String tenantId) {
+        return callbacks.listByTenant(tenantId);
+    }
+
+    @Override
+    public void verifierReceived(String uriToken) {
+        executor.execute(() -> {
+            try {
+                confirm(uriToken);
+            } catch (RuntimeException e) {
+                log.error("confirming the verifier of a {} callback failed; `mlc webhooks register` retries it",
+                        callbacks.findByToken(uriToken).map(Callback::event).orElse("?"), e);
+            }
+        });
+    }
+
+    /** PUTs the verifier back once both the callback id and the verifier are known. Idempotent. */
+    private synchronized void confirm(String uriToken) {
+        callbacks.findWithVerifier(uriToken).ifPresent(found -> {
+            Callback callback = found.callback();
+            if (callback.verified() || callback.callbackId() == null || found.verifier() == null) {
+                return;
+            }
+            registrar.confirmVerifier(tokens.accessToken(callback.tenantId()), callback.tenantId(),
+                    callback.callbackId(), found.verifier());
+            callbacks.markVerified(uriToken);
+            log.info("webhook {} for tenant {} verified", callback.event(), callback.tenantId());
+        });
+    }
+}
