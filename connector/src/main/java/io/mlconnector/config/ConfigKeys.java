@@ -1,0 +1,76 @@
+package io.mlconnector.config;
+
+import static io.mlconnector.config.ConfigKey.ValueType.DURATION;
+import static io.mlconnector.config.ConfigKey.ValueType.INT;
+import static io.mlconnector.config.ConfigKey.ValueType.LIST;
+import static io.mlconnector.config.ConfigKey.ValueType.LOG_FORMAT;
+import static io.mlconnector.config.ConfigKey.ValueType.PATH;
+import static io.mlconnector.config.ConfigKey.ValueType.SECRET;
+import static io.mlconnector.config.ConfigKey.ValueType.TEXT;
+import static io.mlconnector.config.ConfigKey.ValueType.URL;
+import static io.mlconnector.config.ConfigKey.optional;
+import static io.mlconnector.config.ConfigKey.required;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every configuration key the connector reads, in the order of the reference document. */
+public final class ConfigKeys {
+
+    public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/ml-connector;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    public static final String DEFAULT_SCOPES = "user:profile:read user:invoices:read user:payments:read user:expenses:read"
+            + " user:clients:read user:bills:read user:bill_payments:read user:bill_vendors:read user:credit_notes:read"
+            + " user:other_income:read user:account:read";
+
+    public static final List<ConfigKey> ALL = List.of(
+            optional("server.bind-host", TEXT, "127.0.0.1",
+                    "Address the HTTP server listens on; use 0.0.0.0 to accept connections from other machines."),
+            optional("server.port", INT, "8080", "TCP port of the HTTP server (0 picks a free port)."),
+            required("server.public-base-url", URL,
+                    "The https URL at which FreshBooks reaches this server (webhooks are registered under it), e.g. https://hooks.example.com."),
+            optional("server.webhook-store-timeout", DURATION, "5s",
+                    "How long a webhook request waits for its event to reach the disk before answering 503."),
+
+            optional("store.jdbc-url", TEXT, DEFAULT_JDBC_URL,
+                    "JDBC URL of the store: an H2 file (single box) or jdbc:postgresql://... (cluster)."
+                            + " H2's WRITE_DELAY=0 makes every commit reach the file; webhooks are also fsynced."),
+            optional("store.username", TEXT, "sa", "Database user."),
+            optional("store.password", SECRET, "", "Database password."),
+            optional("store.pool-size", INT, "10", "Maximum database connections (1-200)."),
+
+            optional("secrets.keyset-path", PATH, "./data/keyset.json",
+                    "Tink keyset that encrypts tokens and verifiers at rest; created (owner-only) on first start. Back it up apart from the database."),
+
+            optional("freshbooks.api-base-url", URL, "https://api.freshbooks.com", "FreshBooks API host."),
+            optional("freshbooks.auth-base-url", URL, "https://auth.freshbooks.com", "FreshBooks authorization (browser) host."),
+            required("freshbooks.client-id", TEXT, "the client id of your FreshBooks app (FreshBooks developer page, 'App Settings')"),
+            required("freshbooks.client-secret", SECRET, "the client secret of your FreshBooks app"),
+            optional("freshbooks.redirect-uri", URL, null,
+                    "OAuth redirect URI registered with the FreshBooks app; defaults to <server.public-base-url>/oauth/freshbooks/callback."),
+            optional("freshbooks.scopes", LIST, DEFAULT_SCOPES, "OAuth scopes requested when a business is connected."),
+
+            optional("powerbi.authority-host", URL, "https://login.microsoftonline.com", "Microsoft Entra ID host."),
+            required("powerbi.tenant-id", TEXT, "the Entra ID tenant (directory) id of the service principal"),
+            required("powerbi.client-id", TEXT, "the application (client) id of the service principal"),
+            required("powerbi.client-secret", SECRET, "a client secret of the service principal"),
+            optional("powerbi.api-base-url", URL, "https://api.powerbi.com", "Power BI REST API host."),
+            required("powerbi.workspace-id", TEXT, "the id of the Power BI workspace the service principal is a Member of"),
+            optional("powerbi.dataset-name", TEXT, "ml-connector", "Name of the push dataset the connector creates and fills."),
+            optional("powerbi.trusted-certificate-pem", PATH, null,
+                    "Optional PEM file with an extra CA certificate to trust for Entra ID and Power BI (used with the simulator)."),
+
+            optional("pipeline.coalesce-window", DURATION, "2s",
+                    "How long events for one object are gathered before it is fetched once."),
+            optional("pipeline.max-batch-rows", INT, "10000", "Rows per Power BI POST (1-10000; the API's cap is 10,000)."),
+            optional("pipeline.sweep-interval", DURATION, "15m", "How often the incremental sweep looks for changes missed by webhooks."),
+            optional("pipeline.sweep-overlap", DURATION, "1d", "How far before its last watermark each sweep starts."),
+
+            optional("log.format", LOG_FORMAT, "text", "Log output: text (human-readable) or json (one JSON object per line)."));
+
+    private ConfigKeys() {
+    }
+
+    public static Optional<ConfigKey> find(String key) {
+        return ALL.stream().filter(k -> k.key().equals(key)).findFirst();
+    }
+}

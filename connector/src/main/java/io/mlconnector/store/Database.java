@@ -1,0 +1,70 @@
+package io.mlconnector.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.mlconnector.config.ConnectorConfig;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+
+/** The store: a pooled DataSource, migrated by Flyway, with Jdbi on top and the dialect seam beside it. */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final SqlDialect dialect;
+
+    private Database(HikariDataSource dataSource, SqlDialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Connects, runs the migrations in {@code classpath:db/migration} and applies the dialect's settings. */
+    public static Database open(ConnectorConfig.Store config) {
+        SqlDialect dialect = SqlDialect.forJdbcUrl(config.jdbcUrl());
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("ml-connector-store");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.username());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Database database = new Database(dataSource, dialect);
+            database.jdbi.useHandle(dialect::prepare);
+            return database;
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Runs the work in one transaction, commits, and returns only once the commit is on disk. */
+    public <T> T inDurableTransaction(HandleCallback<T, RuntimeException> work) {
+        return jdbi.withHandle(handle -> {
+            T result = handle.inTransaction(work);
+            dialect.forceToDisk(handle);
+            return result;
+        });
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

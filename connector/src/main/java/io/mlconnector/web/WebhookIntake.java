@@ -1,0 +1,201 @@
+package io.mlconnector.web;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mlconnector.freshbooks.WebhookSignature;
+import io.mlconnector.freshbooks.WebhookSignature.MalformedFormException;
+import io.mlconnector.store.Callback;
+import io.mlconnector.store.CallbackRepository;
+import io.mlconnector.store.CallbackRepository.CallbackWithVerifier;
+import io.mlconnector.store.InboxEvent;
+import io.mlconnector.store.InboxWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives one FreshBooks webhook POST (freshbooks-api.md §3.3-3.5, DESIGN §5): checks it, and stores a
+ * verified delivery durably before answering 2xx. Bad input always gets a 4xx and is never stored as work;
+ * only a failing store answers 503 (FreshBooks will retry).
+ */
+public final class WebhookIntake {
+
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    static final String VERIFY_EVENT = "callback.verify";
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookIntake.class);
+
+    private final CallbackRepository callbacks;
+    private final InboxWriter inbox;
+    private final CallbackVerificationListener verificationListener;
+    private final Executor listenerExecutor;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final Duration storeTimeout;
+
+    /** What to answer: an HTTP status and a short reason (also the metric tag; never contains input). */
+    public record Outcome(int status, String reason) {}
+
+    /**
+     * @param listenerExecutor runs {@link CallbackVerificationListener} calls off the request thread
+     * @param storeTimeout     how long a request waits for its group commit before answering 503
+     */
+    public WebhookIntake(CallbackRepository callbacks, InboxWriter inbox, CallbackVerificationListener verificationListener,
+                         Executor listenerExecutor, MeterRegistry meters, Clock clock, Duration storeTimeout) {
+        this.callbacks = callbacks;
+        this.inbox = inbox;
+        this.verificationListener = verificationListener;
+        this.listenerExecutor = listenerExecutor;
+        this.meters = meters;
+        this.clock = clock;
+        this.storeTimeout = storeTimeout;
+    }
+
+    /** Handles one delivery to {@code /hooks/freshbooks/{callbackToken}}. */
+    public Outcome receive(String callbackToken, InputStream body, String signatureHeader) {
+        Optional<CallbackWithVerifier> found = callbacks.findWithVerifier(callbackToken);
+        if (found.isEmpty()) {
+            return reject(404, "unknown_token", callbackToken);
+        }
+        Callback callback = found.get().callback();
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            return reject(400, "unreadable_body", callbackToken);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            return reject(413, "body_too_large", callbackToken);
+        }
+        Map<String, String> fields;
+        try {
+            // ISO-8859-1 maps each byte to one char, so the parser sees (and rejects) any raw non-ASCII byte.
+            fields = WebhookSignature.parseForm(new String(bytes, StandardCharsets.ISO_8859_1));
+        } catch (MalformedFormException e) {
+            return reject(400, "malformed_form", callbackToken);
+        }
+        String name = fields.get("name");
+        String objectId = fields.get("object_id");
+        String accountId = fields.get("account_id");
+        if (isBlank(name) || isBlank(objectId) || isBlank(accountId)) {
+            return reject(400, "missing_field", callbackToken);
+        }
+        if (!accountId.equals(callback.tenantId())) {
+            return reject(400, "wrong_account", callbackToken);
+        }
+        if (name.equals(VERIFY_EVENT)) {
+            return receiveVerification(callback, objectId, fields.get("verifier"));
+        }
+        return receiveEvent(found.get(), fields, signatureHeader);
+    }
+
+    /** callback.verify is not signed (§3.3), so it is trusted only for its own callback id and only before verification. */
+    private Outcome receiveVerification(Callback callback, String objectId, String verifier) {
+        String token = callback.uriToken();
+        if (callback.callbackId() != null && !objectId.equals(callback.callbackId().toString())) {
+            return reject(400, "verify_for_other_callback", token);
+        }
+        if (isBlank(verifier)) {
+            return reject(400, "missing_verifier", token);
+        }
+        if (callback.verified()) {
+            // Once verified, the verifier signs deliveries; an unsigned message must not replace it.
+            accepted("verify_ignored");
+            log.info("Webhook callback.verify ignored: callback {} is already verified", shortToken(token));
+            return new Outcome(200, "already_verified");
+        }
+        try {
+            callbacks.storeVerifier(token, verifier);
+        } catch (RuntimeException e) {
+            return storeFailed(token, e);
+        }
+        accepted("verify");
+        log.info("Webhook callback.verify stored for callback {}", shortToken(token));
+        listenerExecutor.execute(() -> notifyListener(token));
+        return new Outcome(200, "verifier_stored");
+    }
+
+    private void notifyListener(String token) {
+        try {
+            verificationListener.verifierReceived(token);
+        } catch (RuntimeException e) {
+            log.warn("Callback verification listener failed for callback {}: {}", shortToken(token), e.toString());
+        }
+    }
+
+    private Outcome receiveEvent(CallbackWithVerifier target, Map<String, String> fields, String signatureHeader) {
+        Callback callback = target.callback();
+        String token = callback.uriToken();
+        if (!callback.verified() || target.verifier() == null) {
+            return reject(401, "callback_not_verified", token);
+        }
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            return reject(401, "missing_signature", token);
+        }
+        if (!WebhookSignature.verify(fields, signatureHeader, target.verifier())) {
+            return reject(401, "bad_signature", token);
+        }
+        String name = fields.get("name");
+        String objectType = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+        String objectId = fields.get("object_id");
+        if (name.length() > 64 || objectType.length() > 32 || objectId.length() > 64) {
+            return reject(400, "field_too_long", token); // would not fit the inbox columns
+        }
+        InboxEvent event = new InboxEvent(clock.instant(), callback.tenantId(), token, name, objectType, objectId,
+                WebhookSignature.canonicalJson(fields));
+        CompletableFuture<Void> stored = inbox.submit(event);
+        try {
+            stored.get(storeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stored.cancel(false); // if not yet taken, the writer skips it
+            return storeFailed(token, e);
+        } catch (ExecutionException e) {
+            return storeFailed(token, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stored.cancel(false);
+            return storeFailed(token, e);
+        }
+        accepted("event");
+        return new Outcome(204, "stored");
+    }
+
+    private Outcome reject(int status, String reason, String token) {
+        Counter.builder("webhook_rejected").description("Webhook requests refused as bad input")
+                .tag("reason", reason).register(meters).increment();
+        log.warn("Webhook rejected: {} {} (callback {})", status, reason, shortToken(token));
+        return new Outcome(status, reason);
+    }
+
+    private void accepted(String kind) {
+        Counter.builder("webhook_accepted").description("Webhook requests stored (events) or handled (verification)")
+                .tag("kind", kind).register(meters).increment();
+    }
+
+    private Outcome storeFailed(String token, Throwable cause) {
+        Counter.builder("webhook_store_failed").description("Webhook requests answered 503 because the store failed")
+                .register(meters).increment();
+        log.error("Webhook not stored, answered 503 (callback {}): {}", shortToken(token), String.valueOf(cause));
+        return new Outcome(503, "store_unavailable");
+    }
+
+    /** Enough of the token to tell callbacks apart in logs, not enough to forge a delivery URL. */
+    static String shortToken(String token) {
+        return token == null ? "-" : token.length() <= 6 ? "…" : token.substring(0, 6) + "…";
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

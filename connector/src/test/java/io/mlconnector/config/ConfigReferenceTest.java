@@ -1,0 +1,28 @@
+package io.mlconnector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigReferenceTest {
+
+    @Test
+    void committedReferenceMatchesTheCode() throws Exception {
+        // Maven runs tests in the module directory; the document lives at the repository root.
+        Path committed = Path.of("..", "docs", "configuration.md");
+
+        assertThat(Files.readString(committed))
+                .as("docs/configuration.md is stale: run ConfigReference with argument docs/configuration.md")
+                .isEqualTo(ConfigReference.markdown());
+    }
+
+    @Test
+    void everyKeyIsListedWithItsEnvironmentName() {
+        String markdown = ConfigReference.markdown();
+
+        ConfigKeys.ALL.forEach(key -> assertThat(markdown).contains("`" + key.key() + "`", "`" + key.envName() + "`"));
+        assertThat(markdown).contains("| `powerbi.workspace-id` | `ML_CONNECTOR_POWERBI_WORKSPACE_ID` | text | **required** |");
+    }
+}

@@ -1,0 +1,31 @@
+package io.mlconnector.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class StoreH2IT extends StoreContract {
+
+    @Override
+    Database openDatabase(Path dir) {
+        return TestDatabases.h2(dir);
+    }
+
+    @Test
+    void h2WritesEveryCommitToTheFile() {
+        java.util.List<String> writeDelay = database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'").mapTo(String.class).list());
+        assertThat(writeDelay).isNotEmpty().containsOnly("0");
+        assertThat(database.dialect().name()).isEqualTo("h2");
+    }
+
+    @Test
+    void committedDataSurvivesReopening() {
+        tenants.upsertFromDiscovery("ACM123", 439000, "uuid-1", "Acme", null);
+        database.close();
+
+        database = openDatabase(dir);
+        assertThat(new TenantRepository(database, clock).find("ACM123")).isPresent();
+    }
+}

@@ -1,0 +1,54 @@
+package io.mlconnector.store;
+
+import io.mlconnector.config.ConnectorConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Fresh databases for tests: an H2 file in a temp dir, or a new database in one shared embedded PostgreSQL. */
+public final class TestDatabases {
+
+    private static EmbeddedPostgres postgres;
+    private static final AtomicInteger databases = new AtomicInteger();
+
+    private TestDatabases() {
+    }
+
+    public static ConnectorConfig.Store h2Config(Path dir) {
+        return new ConnectorConfig.Store("jdbc:h2:file:" + dir.resolve("ml-connector").toAbsolutePath()
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "", 8);
+    }
+
+    public static Database h2(Path dir) {
+        return Database.open(h2Config(dir));
+    }
+
+    /** A new, empty PostgreSQL database (the server starts once per test JVM and stops with it). */
+    public static synchronized Database postgres() {
+        try {
+            if (postgres == null) {
+                postgres = EmbeddedPostgres.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        postgres.close();
+                    } catch (IOException e) {
+                        // the JVM is exiting anyway
+                    }
+                }));
+            }
+            String name = "mlc_test_" + databases.incrementAndGet();
+            try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+                c.createStatement().execute("CREATE DATABASE " + name);
+            }
+            return Database.open(new ConnectorConfig.Store(postgres.getJdbcUrl("postgres", name), "postgres", "", 8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
