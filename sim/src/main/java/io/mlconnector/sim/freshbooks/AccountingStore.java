@@ -142,6 +142,17 @@ public final class AccountingStore {
         return books(accountId).table(r).values().stream().map(ObjectNode::deepCopy).toList();
     }
 
+    /** Ids of the records matching {@code filter}, in id order, without copying them (the generator's hot path). */
+    synchronized List<Long> idsWhere(String accountId, Resource r, java.util.function.Predicate<ObjectNode> filter) {
+        List<Long> out = new ArrayList<>();
+        books(accountId).table(r).forEach((id, rec) -> {
+            if (filter.test(rec)) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
     public synchronized ListResult list(String accountId, Resource r, ListQuery q) {
         List<ObjectNode> matching = new ArrayList<>();
         for (ObjectNode rec : books(accountId).table(r).values()) {

@@ -206,8 +206,8 @@ public final class BusinessGenerator implements AutoCloseable {
     }
 
     private ObjectNode createCategory(String acct, Actor actor) {
-        List<ObjectNode> existing = store.all(acct, CATEGORIES);
-        String name = CATEGORIES_SEED[existing.size() % CATEGORIES_SEED.length];
+        int existing = store.idsWhere(acct, CATEGORIES, rec -> true).size();
+        String name = CATEGORIES_SEED[existing % CATEGORIES_SEED.length];
         return store.create(acct, CATEGORIES, obj().put("category", name), actor);
     }
 
@@ -327,17 +327,16 @@ public final class BusinessGenerator implements AutoCloseable {
     }
 
     private java.util.Optional<ObjectNode> any(String acct, Resource r, Predicate<ObjectNode> filter) {
-        List<ObjectNode> candidates = store.all(acct, r).stream().filter(rec -> vis(rec) != 1).filter(filter).toList();
-        return candidates.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(candidates.get(random.nextInt(candidates.size())));
+        List<Long> ids = store.idsWhere(acct, r, rec -> vis(rec) != 1 && filter.test(rec));
+        return ids.isEmpty() ? java.util.Optional.empty() : store.get(acct, r, ids.get(random.nextInt(ids.size())));
     }
 
-    private List<ObjectNode> live(String acct, Resource r) {
-        return store.all(acct, r).stream().filter(rec -> vis(rec) != 1).toList();
+    private List<Long> live(String acct, Resource r) {
+        return store.idsWhere(acct, r, rec -> vis(rec) != 1);
     }
 
     private boolean hasPayments(String acct, long invoiceId) {
-        return store.all(acct, PAYMENTS).stream().anyMatch(p -> p.get("invoiceid").asLong() == invoiceId);
+        return !store.idsWhere(acct, PAYMENTS, p -> p.get("invoiceid").asLong() == invoiceId).isEmpty();
     }
 
     private Actor ownerActor(String acct) {
