@@ -1,6 +1,7 @@
 package io.mlconnector.powerbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.mlconnector.mapping.DatasetModel;
@@ -91,6 +92,29 @@ class DatasetProvisionerIT {
         assertThat(client.postRows(WORKSPACE, datasetId, "invoices", rows)).isInstanceOf(PostRowsResult.Accepted.class);
         assertThat(sims.powerBi.rows(datasetId, "invoices")).singleElement()
                 .satisfies(stored -> assertThat(stored).containsEntry("display_status", "sent"));
+    }
+
+    /**
+     * The reference documents PUT table for changing existing tables only (powerbi-api.md §2.6); the simulator
+     * reads that strictly and answers 404 for a table the dataset lacks. So a table missing from an existing
+     * dataset surfaces as that 404 naming the table, not as a silently "added" table.
+     */
+    @Test
+    void aTableMissingFromAnExistingDatasetIsNotSilentlyAdded() {
+        DatasetModel withoutAccounts = new DatasetModel(MODEL.datasetName(),
+                MODEL.tables().stream().filter(t -> !t.name().equals("accounts")).toList(), MODEL.relationships());
+        String datasetId = provisioner.ensure(WORKSPACE, withoutAccounts).datasetId();
+
+        assertThat(provisioner.check(WORKSPACE, MODEL))
+                .extracting(SchemaDiff.Difference::kind, SchemaDiff.Difference::table)
+                .containsExactly(tuple(SchemaDiff.Kind.MISSING_TABLE, "accounts"));
+        assertThatThrownBy(() -> provisioner.ensure(WORKSPACE, MODEL))
+                .isInstanceOfSatisfying(PowerBiApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.code()).isEqualTo("ItemNotFound");
+                })
+                .hasMessageContaining("accounts");
+        assertThat(definition(datasetId).tables()).extracting(DatasetDefinition.Table::name).doesNotContain("accounts");
     }
 
     // ---- helpers ----
