@@ -35,7 +35,7 @@ class MsalTokenSourceIT {
         assertThat(sims.entra.tokenValidator().validate(token).appId()).isEqualTo(SimulatedPowerBi.APP.clientId());
         // The Power BI simulator authenticates every call: listing the workspace only works with a valid token.
         assertThat(sims.client(tokens).listDatasets(SimulatedPowerBi.WORKSPACE)).isEmpty();
-        assertThat(tokens.accessToken()).as("held until 90 %% of its life").isEqualTo(token);
+        assertThat(tokens.accessToken()).as("held until 90 percent of its life").isEqualTo(token);
         assertThat(sims.tokenRequests()).isEqualTo(1);
     }
 
