@@ -24,8 +24,8 @@ public final class SchemaValidator {
     /** Column names (swagger pattern): any printable character, at least one. */
     static final Pattern COLUMN_NAME = Pattern.compile(
             "^[\\t\\n\\r\\x{20}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}]+$");
-    private static final Set<String> PUSH_MODES = Set.of("Push", "PushStreaming");
-    private static final Set<String> ALL_MODES = Set.of("AsAzure", "AsOnPrem", "Push", "Streaming", "PushStreaming");
+    private static final List<String> PUSH_MODES = List.of("Push", "PushStreaming");
+    private static final List<String> ALL_MODES = List.of("AsAzure", "AsOnPrem", "Push", "Streaming", "PushStreaming");
     private static final List<String> CROSS_FILTERING = List.of("OneDirection", "BothDirections", "Automatic");
 
     private final PushLimits limits;
