@@ -139,7 +139,7 @@ public final class Connector implements AutoCloseable {
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
         WebhookIntake intake = new WebhookIntake(callbacks, inboxWriter, subscriptions, background, meters, clock,
                 config.server().webhookStoreTimeout());
-        Operations operations = new Operations(tenants, onboarding, subscriptions, sweeper, queue, outbox, guard,
+        Operations operations = new Operations(tenants, oauth, onboarding, subscriptions, sweeper, queue, outbox, guard,
                 provisioner, model, pbi.workspaceId(), datasetId, clock);
         ConnectorApp app = new ConnectorApp(config.server(), List.of(
                 new WebhookRoutes(intake),

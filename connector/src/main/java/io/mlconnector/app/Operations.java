@@ -1,5 +1,6 @@
 package io.mlconnector.app;
 
+import io.mlconnector.freshbooks.FreshBooksOAuthClient;
 import io.mlconnector.freshbooks.ObjectType;
 import io.mlconnector.freshbooks.Onboarding;
 import io.mlconnector.freshbooks.WebhookSubscriptions;
@@ -13,6 +14,7 @@ import io.mlconnector.powerbi.SchemaDiff;
 import io.mlconnector.store.Callback;
 import io.mlconnector.store.Tenant;
 import io.mlconnector.store.TenantRepository;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.function.Consumer;
  */
 public final class Operations {
     private final TenantRepository tenants;
+    private final FreshBooksOAuthClient oauth;
     private final Onboarding onboarding;
     private final WebhookSubscriptions subscriptions;
     private final Sweeper sweeper;
@@ -36,10 +39,11 @@ public final class Operations {
     private final String datasetId;
     private final Clock clock;
 
-    Operations(TenantRepository tenants, Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
+    Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
                InboxQueue inbox, Outbox outbox, SchemaGuard guard, DatasetProvisioner provisioner, DatasetModel model,
                String workspaceId, String datasetId, Clock clock) {
         this.tenants = tenants;
+        this.oauth = oauth;
         this.onboarding = onboarding;
         this.subscriptions = subscriptions;
         this.sweeper = sweeper;
@@ -51,6 +55,11 @@ public final class Operations {
         this.workspaceId = workspaceId;
         this.datasetId = datasetId;
         this.clock = clock;
+    }
+
+    /** Where a user grants access; FreshBooks sends them back to the redirect URI with a code and {@code state}. */
+    public URI authorizationUrl(String state) {
+        return oauth.authorizationUrl(state);
     }
 
     /** Connects the businesses behind an OAuth authorization code. */
@@ -98,11 +107,17 @@ public final class Operations {
     }
 
     /** Everything the status API and page show. */
-    public record Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long inboxPending,
-                         long outboxUnsent, List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables) {}
+    public record Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
+                         long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
+                         List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables) {}
 
     public Status status() {
-        return new Status(clock.instant(), workspaceId, datasetId, tenants.list(), inbox.pendingCount(),
-                outbox.unsentRowCount(), outbox.quarantined(), guard.verdicts());
+        Instant oldestEvent = inbox.oldestPendingReceivedAt();
+        Instant oldestRow = outbox.oldestUnsentCreatedAt();
+        Instant oldest = oldestEvent == null ? oldestRow
+                : oldestRow == null || oldestEvent.isBefore(oldestRow) ? oldestEvent : oldestRow;
+        return new Status(clock.instant(), workspaceId, datasetId, tenants.list(), inbox.totalCount(),
+                inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(), oldest, outbox.quarantined(),
+                guard.verdicts());
     }
 }

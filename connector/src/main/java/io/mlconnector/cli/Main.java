@@ -8,11 +8,22 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ml-connector 0.1.0",
         description = "Streams FreshBooks accounting data into Power BI push datasets.",
-        subcommands = {SimCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, SimCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: a bad configuration prints its one message, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof io.mlconnector.config.ConfigException) {
+                cmd.getErr().println("Configuration error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 
     @Override

@@ -59,6 +59,17 @@ public final class InboxQueue {
                 .execute();
     }
 
+    /** Every event ever stored (processed or not). */
+    public long totalCount() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM inbox").mapTo(Long.class).one());
+    }
+
+    /** When the oldest unprocessed event arrived, or null when none waits. */
+    public Instant oldestPendingReceivedAt() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT MIN(received_at) FROM inbox WHERE processed_at IS NULL")
+                .mapTo(java.time.OffsetDateTime.class).findFirst().map(java.time.OffsetDateTime::toInstant).orElse(null));
+    }
+
     public long pendingCount() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL")
                 .mapTo(Long.class).one());

@@ -131,6 +131,19 @@ public final class Outbox {
         });
     }
 
+    public long sentRowCount() {
+        return jdbi.withHandle(h -> h.createQuery(
+                "SELECT COALESCE(SUM(row_count), 0) FROM outbox_batch WHERE state = 'sent'").mapTo(Long.class).one());
+    }
+
+    /** When the oldest row not yet accepted by Power BI was written, or null when none waits. */
+    public Instant oldestUnsentCreatedAt() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT MIN(r.created_at) FROM outbox_row r"
+                        + " LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id"
+                        + " WHERE r.batch_id IS NULL OR b.state <> 'sent'")
+                .mapTo(java.time.OffsetDateTime.class).findFirst().map(java.time.OffsetDateTime::toInstant).orElse(null));
+    }
+
     public long unsentRowCount() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT COUNT(*) FROM outbox_row r LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id

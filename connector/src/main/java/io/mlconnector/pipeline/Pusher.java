@@ -239,11 +239,11 @@ public final class Pusher implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /** Finishes the step in progress (not interrupted: see {@link WebhookWorker#close()}), then stops. */
     @Override
     public void close() {
         running = false;
         if (thread != null) {
-            thread.interrupt();
             try {
                 thread.join(10_000);
             } catch (InterruptedException e) {

@@ -41,6 +41,7 @@ public final class WebhookWorker implements AutoCloseable {
     private final Map<RecordKey, Integer> failures = new ConcurrentHashMap<>();
     private final Map<RecordKey, Instant> retryAt = new ConcurrentHashMap<>();
     private final AtomicLong recordsApplied = new AtomicLong();
+    private volatile boolean closing;
 
     public WebhookWorker(InboxQueue queue, RecordFetcher fetcher, RecordApplier applier, String route, Clock clock,
                          RetryBackoff backoff, int laneCount) {
@@ -76,7 +77,9 @@ public final class WebhookWorker implements AutoCloseable {
                 if ((notBefore == null || !now.isBefore(notBefore)) && inFlight.add(key)) {
                     lanes[Math.floorMod(key.hashCode(), lanes.length)].execute(() -> {
                         try {
-                            process(due);
+                            if (!closing) {
+                                process(due);
+                            }
                         } finally {
                             inFlight.remove(key);
                         }
@@ -118,11 +121,16 @@ public final class WebhookWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops dispatching and lets records in progress finish. Threads are not interrupted: an interrupt
+     * inside a database call can close H2's file channel under every other connection.
+     */
     @Override
     public void close() {
-        dispatcher.shutdownNow();
+        closing = true;
+        dispatcher.shutdown();
         for (ExecutorService lane : lanes) {
-            lane.shutdownNow();
+            lane.shutdown();
         }
         try {
             dispatcher.awaitTermination(10, TimeUnit.SECONDS);

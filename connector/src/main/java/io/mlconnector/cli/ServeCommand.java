@@ -1,0 +1,36 @@
+package io.mlconnector.cli;
+
+import io.mlconnector.app.Connector;
+import io.mlconnector.config.ConfigLoader;
+import io.mlconnector.config.ConnectorConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the connector service until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the connector service: webhook endpoint, pipeline, status API (Ctrl-C to stop).")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", defaultValue = ConfigLoader.FILE_NAME,
+            description = "Configuration file (default ${DEFAULT-VALUE}); ML_CONNECTOR_* environment variables override it.")
+    Path configFile;
+
+    @Override
+    public Integer call() throws Exception {
+        ConnectorConfig config = new ConfigLoader().load(configFile, System.getenv());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Connector connector = Connector.start(config, Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            connector.close();
+            stopped.countDown();
+        }));
+        System.out.println("ml-connector listening on port " + connector.port() + "; webhooks at "
+                + config.server().publicBaseUrl() + "/hooks/freshbooks/...");
+        stopped.await();
+        return 0;
+    }
+}

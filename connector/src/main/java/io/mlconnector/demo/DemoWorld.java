@@ -1,0 +1,213 @@
+package io.mlconnector.demo;
+
+import io.mlconnector.app.Connector;
+import io.mlconnector.config.ConfigLoader;
+import io.mlconnector.config.ConnectorConfig;
+import io.mlconnector.sim.Simulators;
+import io.mlconnector.sim.freshbooks.FreshBooksConfig;
+import io.mlconnector.sim.freshbooks.FreshBooksSimulator;
+import io.mlconnector.sim.freshbooks.OAuthApp;
+import io.mlconnector.sim.freshbooks.SimUser;
+import io.mlconnector.store.Callback;
+import io.mlconnector.store.Tenant;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The whole flow on one machine: the simulators, a connector configured against them, and the steps a
+ * new user takes (connect the businesses through OAuth, register webhooks, backfill). Used by
+ * {@code mlc demo} and by the end-to-end tests, so the tests exercise exactly what the demo shows.
+ */
+public final class DemoWorld implements AutoCloseable {
+    /** The connector's OAuth app at the simulated FreshBooks. */
+    static final String CLIENT_ID = "mlc-demo-connector";
+    static final String CLIENT_SECRET = "mlc-demo-connector-secret";
+
+    private final Simulators simulators;
+    private final ConnectorConfig config;
+    private final Clock clock;
+    private Connector connector;
+
+    private DemoWorld(Simulators simulators, ConnectorConfig config, Clock clock) {
+        this.simulators = simulators;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** How the world is set up; {@link #defaults(Path)} is what {@code mlc demo} uses. */
+    public record Options(Path dataDir, long seed, int simulatorPort, Duration powerBiTokenLifetime,
+                          int freshBooksAccessTokenSeconds, Duration coalesceWindow) {
+        public static Options defaults(Path dataDir) {
+            return new Options(dataDir, 42, 0, Duration.ofSeconds(3599), 43_200, Duration.ofMillis(500));
+        }
+    }
+
+    /** Starts the simulators and a connector against them (no tenant connected yet). */
+    public static DemoWorld start(Options options, Clock clock) {
+        Simulators simulators = Simulators.start(options.simulatorPort(), new Simulators.Options(options.seed(),
+                options.powerBiTokenLifetime(),
+                FreshBooksConfig.Behaviour.strict().withAccessTokenSeconds(options.freshBooksAccessTokenSeconds())),
+                clock);
+        try {
+            Files.createDirectories(options.dataDir());
+            int port = freePort();
+            URI publicUrl = URI.create("http://127.0.0.1:" + port);
+            FreshBooksSimulator freshBooks = simulators.freshBooks();
+            freshBooks.registerApp(new OAuthApp(CLIENT_ID, CLIENT_SECRET,
+                    List.of(publicUrl + "/oauth/freshbooks/callback"), FreshBooksConfig.allScopes()));
+            Path pem = options.dataDir().resolve("entra-simulator.pem");
+            Files.writeString(pem, simulators.entra().certificatePem());
+            String yaml = String.join("\n",
+                    "server:",
+                    "  port: " + port,
+                    "  public-base-url: " + publicUrl,
+                    "store:",
+                    "  jdbc-url: jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("ml-connector")
+                            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                    "secrets:",
+                    "  keyset-path: " + options.dataDir().toAbsolutePath().resolve("keyset.json"),
+                    "freshbooks:",
+                    "  api-base-url: " + freshBooks.baseUrl(),
+                    "  auth-base-url: " + freshBooks.baseUrl(),
+                    "  client-id: " + CLIENT_ID,
+                    "  client-secret: " + CLIENT_SECRET,
+                    "powerbi:",
+                    "  authority-host: " + simulators.entra().baseUrl(),
+                    "  tenant-id: " + simulators.demoApp().tenantId(),
+                    "  client-id: " + simulators.demoApp().clientId(),
+                    "  client-secret: " + simulators.demoApp().clientSecret(),
+                    "  api-base-url: " + simulators.powerBi().baseUrl(),
+                    "  workspace-id: " + simulators.demoWorkspaceId(),
+                    "  dataset-name: FreshBooks (demo)",
+                    "  trusted-certificate-pem: " + pem.toAbsolutePath(),
+                    "pipeline:",
+                    "  coalesce-window: " + options.coalesceWindow().toMillis() + "ms",
+                    "");
+            ConnectorConfig config = new ConfigLoader().parse(yaml, Map.of());
+            DemoWorld world = new DemoWorld(simulators, config, clock);
+            world.connector = Connector.start(config, clock);
+            return world;
+        } catch (IOException e) {
+            simulators.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            simulators.close();
+            throw e;
+        }
+    }
+
+    public Simulators simulators() {
+        return simulators;
+    }
+
+    public FreshBooksSimulator freshBooks() {
+        return simulators.freshBooks();
+    }
+
+    public Connector connector() {
+        return connector;
+    }
+
+    public ConnectorConfig config() {
+        return config;
+    }
+
+    /** Stops the connector at once, as a crash would (no draining), and starts it again on the same store. */
+    public void restartConnector() {
+        connector.close();
+        connector = Connector.start(config, clock);
+    }
+
+    /**
+     * Connects the demo owner's businesses (Acme, Globex) and one more user's business (Initech): two
+     * OAuth authorizations through the simulator's real authorize and token endpoints.
+     */
+    public List<Tenant> connectBusinesses() {
+        FreshBooksSimulator freshBooks = simulators.freshBooks();
+        SimUser initech = freshBooks.users().stream().filter(u -> u.email().equals("ops@initech.example")).findFirst()
+                .orElseGet(() -> freshBooks.createUser("ops@initech.example", "Initech", "USD"));
+        List<Tenant> tenants = new ArrayList<>();
+        for (SimUser user : List.of(FreshBooksConfig.DEMO_OWNER, initech)) {
+            freshBooks.approveAs(user.identityId());
+            tenants.addAll(connector.operations().connect(authorize()));
+        }
+        return tenants;
+    }
+
+    /** Opens the authorization URL as the approving user's browser would, and reads the code off the redirect. */
+    private String authorize() {
+        String state = UUID.randomUUID().toString();
+        URI url = connector.operations().authorizationUrl(state);
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            String location = response.headers().firstValue("Location").orElseThrow(
+                    () -> new IllegalStateException("FreshBooks did not redirect: " + response.statusCode()));
+            Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+            if (!location.contains("state=" + state) || !code.find()) {
+                throw new IllegalStateException("unexpected OAuth redirect " + location);
+            }
+            return code.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Registers every tenant's webhooks and waits until FreshBooks has verified them all. */
+    public void registerWebhooks(Duration timeout) {
+        List<Tenant> tenants = connector.operations().tenants();
+        for (Tenant tenant : tenants) {
+            connector.operations().registerWebhooks(tenant.tenantId());
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        while (!tenants.stream().allMatch(t -> connector.operations().webhooks(t.tenantId()).stream()
+                .allMatch(Callback::verified))) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("webhooks not verified within " + timeout);
+            }
+            pause(Duration.ofMillis(50)); // a handshake in progress over HTTP; nothing to wait on directly
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connector != null) {
+            connector.close();
+        }
+        simulators.close();
+    }
+
+    static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
