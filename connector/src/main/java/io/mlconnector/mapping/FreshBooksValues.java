@@ -156,13 +156,21 @@ public final class FreshBooksValues {
         }
     }
 
-    /** A string, cut to Power BI's 4,000-character limit so one long note cannot block a whole batch. */
+    /**
+     * A string, cut to Power BI's 4,000-character limit so one long note cannot block a whole batch. The limit
+     * counts UTF-16 units; a cut that would split a surrogate pair keeps 3,999, since a lone surrogate cannot be
+     * encoded in the UTF-8 body and would arrive as '?'.
+     */
     public static String text(JsonNode value) {
         if (absent(value)) {
             return null;
         }
         String text = value.asString();
-        return text.length() <= MAX_STRING_LENGTH ? text : text.substring(0, MAX_STRING_LENGTH);
+        if (text.length() <= MAX_STRING_LENGTH) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_STRING_LENGTH - 1)) ? MAX_STRING_LENGTH - 1 : MAX_STRING_LENGTH;
+        return text.substring(0, end);
     }
 
     /** The Monday (ISO week start) of a UTC-midnight date instant, for "payments by week". */

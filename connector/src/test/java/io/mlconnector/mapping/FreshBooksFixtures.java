@@ -3,21 +3,21 @@ package io.mlconnector.mapping;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Records shaped like reference/freshbooks-api.md §4 (the object inside the response envelope). */
-final class FreshBooksFixtures {
+/** Records shaped like reference/freshbooks-api.md §4 (the object inside the response envelope); public for the Power BI ITs. */
+public final class FreshBooksFixtures {
 
-    static final String TENANT = "ACM123";
+    public static final String TENANT = "ACM123";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private FreshBooksFixtures() {
     }
 
-    static JsonNode json(String text) {
+    public static JsonNode json(String text) {
         return JSON.readTree(text);
     }
 
     /** The reference's invoice: 20.00 + 24.00 lines, 10 % discount, 13 % tax → 41.94, paid 20.00, outstanding 21.94. */
-    static final String INVOICE = """
+    public static final String INVOICE = """
             {"id":987654,"invoiceid":987654,"accountid":"ACM123","invoice_number":"ACM0002",
              "customerid":12345,"organization":"Gordon Shumway","currency_code":"CAD","code":"M5V 2T6",
              "create_date":"2021-04-16","due_offset_days":0,"due_date":"2021-04-16","date_paid":null,
@@ -37,14 +37,14 @@ final class FreshBooksFixtures {
             """;
 
     /** The reference's Postman payment (§4.2). */
-    static final String PAYMENT = """
+    public static final String PAYMENT = """
             {"accounting_systemid":"wkMd2g","amount":{"amount":"180.00","code":"USD"},"clientid":31006,
              "date":"2019-04-19","from_credit":false,"id":10318,"invoiceid":34420,"logid":10318,
              "note":"Paid in full","overpaymentid":10320,"type":"Check","updated":"2019-04-24 14:22:18","vis_state":0}
             """;
 
     /** An expense fetched with include[]=category; updated falls in the 2021 fall-back hour (ambiguous). */
-    static final String EXPENSE = """
+    public static final String EXPENSE = """
             {"id":7001,"expenseid":7001,"categoryid":3421,"clientid":12345,"projectid":0,"invoiceid":0,
              "staffid":1,"accountid":null,"account_name":"Chequing","bank_name":"RBC","vendor":"Staples",
              "date":"2021-11-06","amount":{"amount":"113.00","code":"CAD"},
@@ -55,7 +55,7 @@ final class FreshBooksFixtures {
              "updated":"2021-11-07 01:30:00","vis_state":2}
             """;
 
-    static final String BILL = """
+    public static final String BILL = """
             {"id":1626,"bill_number":"B-100","vendorid":88,"issue_date":"2021-06-01","due_date":"2021-07-01",
              "due_offset_days":30,"currency_code":"USD","language":"en",
              "amount":{"amount":"4000.00","code":"USD"},"tax_amount":{"amount":"520.00","code":"USD"},
@@ -75,26 +75,26 @@ final class FreshBooksFixtures {
                 "note":"entered by mistake","paid_date":"2021-06-16","payment_type":"Cash","vis_state":1}]}
             """;
 
-    static final String CLIENT = """
+    public static final String CLIENT = """
             {"id":12345,"userid":12345,"organization":"Gordon Shumway","fname":"Gordon","lname":"Shumway",
              "email":"alf@example.com","currency_code":"CAD","p_city":"Toronto","p_province":"Ontario",
              "p_country":"Canada","signup_date":"2020-01-15 17:00:00","updated":"2021-03-14 03:15:00","vis_state":0}
             """;
 
-    static final String VENDOR = """
+    public static final String VENDOR = """
             {"vendorid":88,"vendor_name":"Acme Properties","account_number":"AC-9","primary_contact_email":"rent@acme.test",
              "city":"Ottawa","province":"Ontario","country":"Canada","currency_code":"USD","is_1099":false,
              "created_at":"2021-05-01 09:00:00","updated_at":"2021-05-02 10:00:00","vis_state":0}
             """;
 
-    static final String LEDGER_ACCOUNT = """
+    public static final String LEDGER_ACCOUNT = """
             {"uuid":"8f6d1e2a-0000-4000-8000-000000000001","name":"Cash","number":"1000-1","description":"Petty cash",
              "type":"asset","sub_type":"Cash & Bank","system_account_name":null,
              "parent_account":"8f6d1e2a-0000-4000-8000-000000000000","sub_accounts":[],"auto_created":true,
              "state":"active","updated_at":"2023-04-27T14:33:48.841075Z"}
             """;
 
-    static final String CATEGORY = """
+    public static final String CATEGORY = """
             {"id":3421,"categoryid":3421,"category":"Office Supplies","parentid":3400,"is_cogs":false,
              "is_editable":true,"created_at":"2020-01-01 00:00:00","updated_at":"2021-07-04 12:00:00","vis_state":0}
             """;

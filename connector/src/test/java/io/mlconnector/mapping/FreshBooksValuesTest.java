@@ -95,6 +95,18 @@ class FreshBooksValuesTest {
     }
 
     @Test
+    void longTextIsNeverCutInsideASurrogatePair() {
+        // Characters 4,000 and 4,001 (UTF-16 units) are one emoji: keeping only its high half would leave a lone
+        // surrogate, which the UTF-8 request body turns into '?' (found by PushRowsIT against the simulator).
+        String note = "x" + "\uD83D\uDE00".repeat(2_000);
+        String cut = FreshBooksValues.text(JsonNodeFactory.instance.stringNode(note));
+        assertThat(cut).hasSize(3_999).isEqualTo(note.substring(0, 3_999));
+        assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 1))).isFalse();
+        String even = "\uD83D\uDE00".repeat(2_500);
+        assertThat(FreshBooksValues.text(JsonNodeFactory.instance.stringNode(even))).isEqualTo(even.substring(0, 4_000));
+    }
+
+    @Test
     void unreadableValuesAreRefusedWithTheValue() {
         assertThatThrownBy(() -> FreshBooksValues.money(json("{\"amount\":\"12,50\",\"code\":\"EUR\"}")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("12,50");

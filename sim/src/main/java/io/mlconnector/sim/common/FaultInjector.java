@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Injects 429s, 5xx and slow answers into a simulator, for a share of requests or within a time window.
@@ -16,7 +18,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FaultInjector {
 
-    public enum Kind { THROTTLE, SERVER_ERROR, LATENCY }
+    /** LATENCY sleeps; HOLD parks the request until a test releases its latch (so requests stay in flight). */
+    public enum Kind { THROTTLE, SERVER_ERROR, LATENCY, HOLD }
+
+    /** The longest a HOLD keeps a request, so a forgotten latch cannot hang a server thread for ever. */
+    public static final Duration MAX_HOLD = Duration.ofSeconds(30);
 
     /**
      * One fault rule. {@code share} is the probability (0..1) that a matching request is hit;
@@ -24,7 +30,12 @@ public final class FaultInjector {
      * {@code pathContains} limits it to some paths (null = all).
      */
     public record Rule(Kind kind, double share, Instant from, Instant until, String pathContains,
-                       int status, int retryAfterSeconds, Duration latency) {
+                       int status, int retryAfterSeconds, Duration latency, CountDownLatch release) {
+
+        public Rule(Kind kind, double share, Instant from, Instant until, String pathContains,
+                    int status, int retryAfterSeconds, Duration latency) {
+            this(kind, share, from, until, pathContains, status, retryAfterSeconds, latency, null);
+        }
 
         public static Rule throttle(double share, int retryAfterSeconds) {
             return new Rule(Kind.THROTTLE, share, null, null, null, 429, retryAfterSeconds, Duration.ZERO);
@@ -38,12 +49,17 @@ public final class FaultInjector {
             return new Rule(Kind.LATENCY, share, null, null, null, 200, 0, latency);
         }
 
+        /** Every matching request waits until {@code release} is counted down (at most {@link #MAX_HOLD}). */
+        public static Rule hold(CountDownLatch release) {
+            return new Rule(Kind.HOLD, 1.0, null, null, null, 200, 0, Duration.ZERO, release);
+        }
+
         public Rule during(Instant from, Instant until) {
-            return new Rule(kind, share, from, until, pathContains, status, retryAfterSeconds, latency);
+            return new Rule(kind, share, from, until, pathContains, status, retryAfterSeconds, latency, release);
         }
 
         public Rule onPathsContaining(String fragment) {
-            return new Rule(kind, share, from, until, fragment, status, retryAfterSeconds, latency);
+            return new Rule(kind, share, from, until, fragment, status, retryAfterSeconds, latency, release);
         }
 
         boolean matches(String path, Instant now) {
@@ -109,9 +125,18 @@ public final class FaultInjector {
         };
     }
 
+    /** Delays the current request for a LATENCY or HOLD rule; does nothing for the others. */
+    public static void delay(Rule rule) throws InterruptedException {
+        if (rule.kind() == Kind.LATENCY) {
+            Thread.sleep(rule.latency().toMillis());
+        } else if (rule.kind() == Kind.HOLD) {
+            rule.release().await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     private static void apply(Rule rule, Context ctx, ErrorBody errorBody) throws InterruptedException {
         switch (rule.kind()) {
-            case LATENCY -> Thread.sleep(rule.latency().toMillis());
+            case LATENCY, HOLD -> delay(rule);
             case THROTTLE -> {
                 ctx.status(429).header("Retry-After", Integer.toString(rule.retryAfterSeconds()))
                         .contentType("application/json").result(errorBody.render(429, "injected throttle"));
