@@ -15,6 +15,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import io.mlconnector.store.TokenGrant;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -64,6 +64,18 @@ public enum ObjectType {
         return businessScoped;
     }
 
+    /**
+     * Whether listings can be narrowed by {@code search[updated_min]} (reference §5: documented for clients and
+     * payments, used for invoices and expenses; not for bills, bill vendors, categories or ledger accounts,
+     * which an incremental sweep re-lists whole).
+     */
+    public boolean updatedFilter() {
+        return switch (this) {
+            case INVOICE, PAYMENT, EXPENSE, CLIENT -> true;
+            case BILL, BILL_VENDOR, CATEGORY, LEDGER_ACCOUNT -> false;
+        };
+    }
+
     public static Optional<ObjectType> forEvent(String eventName) {
         String noun = eventName.contains(".") ? eventName.substring(0, eventName.indexOf('.')) : eventName;
         return Arrays.stream(values()).filter(t -> t.eventPrefix.equals(noun)).findFirst();

@@ -21,7 +21,11 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
     }
 
-    /** Connects, runs the migrations in {@code classpath:db/migration} and applies the dialect's settings. */
+    /**
+     * Connects, runs the migrations in {@code classpath:db/migration} (portable) and
+     * {@code classpath:db/vendor/<dialect>} (tables whose published DDL differs per database, such as
+     * db-scheduler's), and applies the dialect's settings.
+     */
     public static Database open(ConnectorConfig.Store config) {
         SqlDialect dialect = SqlDialect.forJdbcUrl(config.jdbcUrl());
         HikariConfig hikari = new HikariConfig();
@@ -32,7 +36,9 @@ public final class Database implements AutoCloseable {
         hikari.setMaximumPoolSize(config.poolSize());
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(dataSource)
+                    .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.name())
+                    .load().migrate();
             Database database = new Database(dataSource, dialect);
             database.jdbi.useHandle(dialect::prepare);
             return database;

@@ -3,24 +3,36 @@ package io.mlconnector.store;
 import java.time.Instant;
 
 /**
- * A tenant's user-delegated FreshBooks grant, decrypted. The refresh token is single use (DESIGN §5).
+ * A stored FreshBooks grant, decrypted. It belongs to the FreshBooks user who authorized, so every tenant
+ * (business) that user connected refers to it; its refresh token is single use (DESIGN §5).
  *
- * @param version increases by one on every {@link OAuthGrantRepository#replace}; the optimistic lock
+ * @param grantId    {@link #forIdentity} for grants made by {@code connect}; a migrated per-tenant grant
+ *                   keeps its old tenant id
+ * @param identityId the FreshBooks identity that authorized, or null for a migrated grant
+ * @param version    increases by one on every write; the optimistic lock
  */
-public record OAuthGrant(String tenantId, String accessToken, String refreshToken, Instant accessExpiresAt, String scope,
-                         long version, Instant updatedAt) {
+public record OAuthGrant(String grantId, Long identityId, TokenGrant tokens, long version, Instant updatedAt) {
+
+    /** The grant id of whatever the FreshBooks identity authorized last: one grant per user. */
+    public static String forIdentity(long identityId) {
+        return "identity-" + identityId;
+    }
+
+    public String accessToken() {
+        return tokens.accessToken();
+    }
+
+    public String refreshToken() {
+        return tokens.refreshToken();
+    }
+
+    public Instant accessExpiresAt() {
+        return tokens.accessExpiresAt();
+    }
 
     @Override
     public String toString() {
-        return "OAuthGrant[tenantId=" + tenantId + ", accessToken=****, refreshToken=****, accessExpiresAt="
-                + accessExpiresAt + ", scope=" + scope + ", version=" + version + ", updatedAt=" + updatedAt + "]";
-    }
-
-    /** The tokens from one token response, before they are stored. */
-    public record Tokens(String accessToken, String refreshToken, Instant accessExpiresAt, String scope) {
-        @Override
-        public String toString() {
-            return "Tokens[accessToken=****, refreshToken=****, accessExpiresAt=" + accessExpiresAt + ", scope=" + scope + "]";
-        }
+        return "OAuthGrant[grantId=" + grantId + ", identityId=" + identityId + ", " + tokens + ", version=" + version
+                + ", updatedAt=" + updatedAt + "]";
     }
 }

@@ -1,97 +1,154 @@
 package io.mlconnector.store;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** OAuth grants, tokens encrypted with {@link SecretBox}; every write is on disk before it returns. */
+/**
+ * FreshBooks grants by grant id, tokens encrypted with {@link SecretBox}; tenants refer to their grant
+ * ({@code tenant.grant_id}). Every write is on disk before it returns.
+ */
 public final class OAuthGrantRepository {
+
+    private static final String COLUMNS = "g.grant_id, g.identity_id, g.access_token_enc, g.refresh_token_enc,"
+            + " g.access_expires_at, g.scope, g.version, g.updated_at";
 
     private final Database database;
     private final SecretBox secrets;
     private final Clock clock;
+    private final RowMapper<OAuthGrant> mapper;
 
     public OAuthGrantRepository(Database database, SecretBox secrets, Clock clock) {
         this.database = database;
         this.secrets = secrets;
         this.clock = clock;
+        this.mapper = (rs, ctx) -> {
+            String grantId = rs.getString("grant_id");
+            TokenGrant tokens = new TokenGrant(
+                    secrets.decrypt(rs.getString("access_token_enc"), accessContext(grantId)),
+                    secrets.decrypt(rs.getString("refresh_token_enc"), refreshContext(grantId)),
+                    StoreTime.instant(rs, "access_expires_at"), rs.getString("scope"));
+            return new OAuthGrant(grantId, rs.getObject("identity_id", Long.class), tokens, rs.getLong("version"),
+                    StoreTime.instant(rs, "updated_at"));
+        };
     }
 
-    static String accessContext(String tenantId) {
-        return "oauth_grant/access/" + tenantId;
+    // The ciphertext is bound to its grant, so a token copied into another grant's row does not decrypt.
+    static String accessContext(String grantId) {
+        return "oauth_grant/access/" + grantId;
     }
 
-    static String refreshContext(String tenantId) {
-        return "oauth_grant/refresh/" + tenantId;
+    static String refreshContext(String grantId) {
+        return "oauth_grant/refresh/" + grantId;
     }
 
-    public Optional<OAuthGrant> find(String tenantId) {
+    public Optional<OAuthGrant> find(String grantId) {
         return database.jdbi().withHandle(handle -> handle
-                .createQuery("SELECT tenant_id, access_token_enc, refresh_token_enc, access_expires_at, scope, version, updated_at"
-                        + " FROM oauth_grant WHERE tenant_id = :id")
-                .bind("id", tenantId)
-                .map((rs, ctx) -> new OAuthGrant(tenantId,
-                        secrets.decrypt(rs.getString("access_token_enc"), accessContext(tenantId)),
-                        secrets.decrypt(rs.getString("refresh_token_enc"), refreshContext(tenantId)),
-                        StoreTime.instant(rs, "access_expires_at"), rs.getString("scope"), rs.getLong("version"),
-                        StoreTime.instant(rs, "updated_at")))
-                .findOne());
+                .createQuery("SELECT " + COLUMNS + " FROM oauth_grant g WHERE g.grant_id = :id")
+                .bind("id", grantId).map(mapper).findOne());
+    }
+
+    /** The grant a tenant refers to; empty when the tenant is unknown or was never connected. */
+    public Optional<OAuthGrant> findForTenant(String tenantId) {
+        return database.jdbi().withHandle(handle -> handle
+                .createQuery("SELECT " + COLUMNS + " FROM tenant t JOIN oauth_grant g ON g.grant_id = t.grant_id"
+                        + " WHERE t.tenant_id = :id")
+                .bind("id", tenantId).map(mapper).findOne());
     }
 
     /**
-     * Stores new tokens if the stored grant is still at {@code expectedVersion} (0: there is no grant yet),
-     * and returns the stored grant at the next version. Durable on return, so a rotated refresh token is
-     * never lost after FreshBooks has invalidated the old one.
+     * Stores a refreshed token pair if the grant is still at {@code expectedVersion}, and returns it at the
+     * next version. Durable on return, so a rotated refresh token is never lost after FreshBooks has
+     * invalidated the old one.
      *
-     * @throws StaleVersionException when another refresh (or instance) got there first
+     * @throws StaleVersionException when another refresh, a reconnect or another instance got there first
      */
-    public OAuthGrant replace(String tenantId, long expectedVersion, OAuthGrant.Tokens tokens) {
+    public OAuthGrant replace(String grantId, long expectedVersion, TokenGrant tokens) {
         Instant now = StoreTime.now(clock);
         long nextVersion = expectedVersion + 1;
-        String accessEnc = secrets.encrypt(tokens.accessToken(), accessContext(tenantId));
-        String refreshEnc = secrets.encrypt(tokens.refreshToken(), refreshContext(tenantId));
+        Long identityId = database.inDurableTransaction(handle -> {
+            int changed = handle.createUpdate("UPDATE oauth_grant SET access_token_enc = :access, refresh_token_enc = :refresh,"
+                            + " access_expires_at = :expires, scope = :scope, version = :version, updated_at = :now"
+                            + " WHERE grant_id = :id AND version = :expected")
+                    .bind("id", grantId)
+                    .bind("access", secrets.encrypt(tokens.accessToken(), accessContext(grantId)))
+                    .bind("refresh", secrets.encrypt(tokens.refreshToken(), refreshContext(grantId)))
+                    .bind("expires", StoreTime.utc(tokens.accessExpiresAt())).bind("scope", tokens.scope())
+                    .bind("version", nextVersion).bind("now", StoreTime.utc(now)).bind("expected", expectedVersion)
+                    .execute();
+            if (changed != 1) {
+                throw new StaleVersionException("oauth_grant " + grantId + " is no longer at version " + expectedVersion);
+            }
+            return handle.createQuery("SELECT identity_id FROM oauth_grant WHERE grant_id = :id")
+                    .bind("id", grantId).mapTo(Long.class).one();
+        });
+        return new OAuthGrant(grantId, identityId, stored(tokens), nextVersion, now);
+    }
+
+    /**
+     * A (re)connect: stores the token pair FreshBooks just issued for {@code identityId} as grant
+     * {@code grantId} whatever version it was at (a new authorization supersedes the old pair), points
+     * {@code tenantIds} at it, and makes every tenant of the grant active again, in one durable transaction.
+     * The tenants must exist.
+     */
+    public OAuthGrant connect(String grantId, long identityId, TokenGrant tokens, List<String> tenantIds) {
         try {
-            store(tenantId, expectedVersion, nextVersion, accessEnc, refreshEnc, tokens, now);
+            return connectOnce(grantId, identityId, tokens, tenantIds);
         } catch (UnableToExecuteStatementException e) {
-            if (isUniqueViolation(e)) { // two first grants raced; the other one won
-                throw new StaleVersionException("oauth_grant for tenant " + tenantId + " was created concurrently");
+            if (isUniqueViolation(e)) { // two first connects raced; the row exists now, so this one updates it
+                return connectOnce(grantId, identityId, tokens, tenantIds);
             }
             throw e;
         }
-        return new OAuthGrant(tenantId, tokens.accessToken(), tokens.refreshToken(),
-                StoreTime.utc(tokens.accessExpiresAt()).toInstant(), tokens.scope(), nextVersion, now);
     }
 
-    private void store(String tenantId, long expectedVersion, long nextVersion, String accessEnc, String refreshEnc,
-                       OAuthGrant.Tokens tokens, Instant now) {
-        database.inDurableTransaction(handle -> {
-            int changed;
-            if (expectedVersion == 0) {
-                boolean exists = handle.createQuery("SELECT COUNT(*) FROM oauth_grant WHERE tenant_id = :id")
-                        .bind("id", tenantId).mapTo(Long.class).one() > 0;
-                changed = exists ? 0 : handle.createUpdate("INSERT INTO oauth_grant (tenant_id, access_token_enc,"
-                                + " refresh_token_enc, access_expires_at, scope, version, updated_at)"
-                                + " VALUES (:id, :access, :refresh, :expires, :scope, :version, :now)")
-                        .bind("id", tenantId).bind("access", accessEnc).bind("refresh", refreshEnc)
+    private OAuthGrant connectOnce(String grantId, long identityId, TokenGrant tokens, List<String> tenantIds) {
+        Instant now = StoreTime.now(clock);
+        String accessEnc = secrets.encrypt(tokens.accessToken(), accessContext(grantId));
+        String refreshEnc = secrets.encrypt(tokens.refreshToken(), refreshContext(grantId));
+        long version = database.inDurableTransaction(handle -> {
+            int updated = handle.createUpdate("UPDATE oauth_grant SET identity_id = :identity, access_token_enc = :access,"
+                            + " refresh_token_enc = :refresh, access_expires_at = :expires, scope = :scope,"
+                            + " version = version + 1, updated_at = :now WHERE grant_id = :id")
+                    .bind("id", grantId).bind("identity", identityId).bind("access", accessEnc).bind("refresh", refreshEnc)
+                    .bind("expires", StoreTime.utc(tokens.accessExpiresAt())).bind("scope", tokens.scope())
+                    .bind("now", StoreTime.utc(now))
+                    .execute();
+            if (updated == 0) {
+                handle.createUpdate("INSERT INTO oauth_grant (grant_id, identity_id, access_token_enc, refresh_token_enc,"
+                                + " access_expires_at, scope, version, updated_at)"
+                                + " VALUES (:id, :identity, :access, :refresh, :expires, :scope, 1, :now)")
+                        .bind("id", grantId).bind("identity", identityId).bind("access", accessEnc).bind("refresh", refreshEnc)
                         .bind("expires", StoreTime.utc(tokens.accessExpiresAt())).bind("scope", tokens.scope())
-                        .bind("version", nextVersion).bind("now", StoreTime.utc(now))
-                        .execute();
-            } else {
-                changed = handle.createUpdate("UPDATE oauth_grant SET access_token_enc = :access, refresh_token_enc = :refresh,"
-                                + " access_expires_at = :expires, scope = :scope, version = :version, updated_at = :now"
-                                + " WHERE tenant_id = :id AND version = :expected")
-                        .bind("id", tenantId).bind("access", accessEnc).bind("refresh", refreshEnc)
-                        .bind("expires", StoreTime.utc(tokens.accessExpiresAt())).bind("scope", tokens.scope())
-                        .bind("version", nextVersion).bind("now", StoreTime.utc(now)).bind("expected", expectedVersion)
+                        .bind("now", StoreTime.utc(now))
                         .execute();
             }
-            if (changed != 1) {
-                throw new StaleVersionException("oauth_grant for tenant " + tenantId + " is no longer at version " + expectedVersion);
-            }
-            return null;
+            attach(handle, grantId, tenantIds, now);
+            return handle.createQuery("SELECT version FROM oauth_grant WHERE grant_id = :id")
+                    .bind("id", grantId).mapTo(Long.class).one();
         });
+        return new OAuthGrant(grantId, identityId, stored(tokens), version, now);
+    }
+
+    private static void attach(Handle handle, String grantId, List<String> tenantIds, Instant now) {
+        if (!tenantIds.isEmpty()) {
+            handle.createUpdate("UPDATE tenant SET grant_id = :grant WHERE tenant_id IN (<ids>)")
+                    .bind("grant", grantId).bindList("ids", tenantIds).execute();
+        }
+        handle.createUpdate("UPDATE tenant SET status = :active, status_reason = NULL, updated_at = :now WHERE grant_id = :grant")
+                .bind("active", Tenant.TenantStatus.ACTIVE.dbValue()).bind("now", StoreTime.utc(now))
+                .bind("grant", grantId).execute();
+    }
+
+    /** The tokens as read back from the columns (timestamps at the precision both databases keep). */
+    private static TokenGrant stored(TokenGrant tokens) {
+        return new TokenGrant(tokens.accessToken(), tokens.refreshToken(),
+                StoreTime.utc(tokens.accessExpiresAt()).toInstant(), tokens.scope());
     }
 
     static boolean isUniqueViolation(UnableToExecuteStatementException e) {

@@ -7,9 +7,11 @@ import java.time.Instant;
  *
  * @param tenantId   the business's account_id
  * @param identityId the FreshBooks identity that authorized the connector, or null
+ * @param grantId    the FreshBooks grant the tenant's tokens come from (shared by every business of the user
+ *                   who authorized), or null before the first connect
  */
 public record Tenant(String tenantId, long businessId, String businessUuid, String businessName, Long identityId,
-                     TenantStatus status, String statusReason, Instant createdAt, Instant updatedAt) {
+                     TenantStatus status, String statusReason, Instant createdAt, Instant updatedAt, String grantId) {
 
     /** Whether the connector can work for the tenant. */
     public enum TenantStatus {

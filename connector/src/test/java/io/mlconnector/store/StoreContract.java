@@ -3,6 +3,7 @@ package io.mlconnector.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mlconnector.config.ConnectorConfig;
 import io.mlconnector.sim.common.MutableClock;
 import io.mlconnector.store.Tenant.TenantStatus;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,9 @@ abstract class StoreContract {
     InboxRepository inbox = new InboxRepository();
 
     abstract Database openDatabase(Path dir);
+
+    /** Where a database with nothing in it yet can be created (for migration tests). */
+    abstract ConnectorConfig.Store emptyStore(Path dir);
 
     @BeforeEach
     void openStore() {
@@ -80,36 +86,119 @@ abstract class StoreContract {
     }
 
     @Test
-    void grantReplaceChecksTheVersionAndEncryptsTokens() {
-        tenants.upsertFromDiscovery("ACM123", 439000, "uuid-1", "Acme", null);
-        OAuthGrant.Tokens first = new OAuthGrant.Tokens("access-1", "refresh-1", Instant.parse("2026-03-02T00:00:00Z"), "user:profile:read");
+    void tenantsOfOneIdentityShareOneGrant() {
+        tenants.upsertFromDiscovery("ACM123", 439000, "uuid-1", "Acme", 12345L);
+        tenants.upsertFromDiscovery("GLX456", 439001, "uuid-2", "Globex", 12345L);
+        TokenGrant first = new TokenGrant("access-1", "refresh-1", Instant.parse("2026-03-02T00:00:00Z"), "user:profile:read");
 
-        OAuthGrant v1 = grants.replace("ACM123", 0, first);
+        OAuthGrant v1 = grants.connect(OAuthGrant.forIdentity(12345), 12345, first, List.of("ACM123", "GLX456"));
+
+        assertThat(v1.grantId()).isEqualTo("identity-12345");
         assertThat(v1.version()).isEqualTo(1);
-        assertThat(grants.find("ACM123")).contains(v1);
+        assertThat(grants.find("identity-12345")).contains(v1);
+        assertThat(grants.findForTenant("ACM123")).contains(v1);
+        assertThat(grants.findForTenant("GLX456")).contains(v1);
+        assertThat(tenants.listByGrant("identity-12345")).extracting(Tenant::tenantId).containsExactly("ACM123", "GLX456");
+        assertThat(tenants.find("ACM123").orElseThrow().grantId()).isEqualTo("identity-12345");
+        long rows = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM oauth_grant").mapTo(Long.class).one());
+        assertThat(rows).isEqualTo(1);
+    }
 
-        OAuthGrant v2 = grants.replace("ACM123", 1, new OAuthGrant.Tokens("access-2", "refresh-2", Instant.parse("2026-03-02T12:00:00Z"), null));
-        assertThat(grants.find("ACM123").orElseThrow().refreshToken()).isEqualTo("refresh-2");
+    @Test
+    void grantReplaceChecksTheVersionAndEncryptsTokens() {
+        tenants.upsertFromDiscovery("ACM123", 439000, "uuid-1", "Acme", 12345L);
+        grants.connect("identity-12345", 12345, new TokenGrant("access-1", "refresh-1", Instant.parse("2026-03-02T00:00:00Z"),
+                "user:profile:read"), List.of("ACM123"));
+
+        OAuthGrant v2 = grants.replace("identity-12345", 1, new TokenGrant("access-2", "refresh-2", Instant.parse("2026-03-02T12:00:00Z"), null));
         assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.identityId()).isEqualTo(12345L);
+        assertThat(grants.find("identity-12345")).contains(v2);
 
-        assertThatThrownBy(() -> grants.replace("ACM123", 1, first)).isInstanceOf(StaleVersionException.class);
-        assertThatThrownBy(() -> grants.replace("ACM123", 0, first)).isInstanceOf(StaleVersionException.class);
-        assertThat(grants.find("ACM123").orElseThrow().refreshToken()).isEqualTo("refresh-2");
+        TokenGrant late = new TokenGrant("access-x", "refresh-x", Instant.parse("2026-03-02T12:00:00Z"), null);
+        assertThatThrownBy(() -> grants.replace("identity-12345", 1, late)).isInstanceOf(StaleVersionException.class);
+        assertThatThrownBy(() -> grants.replace("identity-99", 0, late)).isInstanceOf(StaleVersionException.class);
+        assertThat(grants.find("identity-12345").orElseThrow().refreshToken()).isEqualTo("refresh-2");
 
         String stored = database.jdbi().withHandle(h -> h.createQuery("SELECT refresh_token_enc FROM oauth_grant")
                 .mapTo(String.class).one());
         assertThat(stored).doesNotContain("refresh-2");
         assertThat(grants.find("other")).isEmpty();
+        assertThat(grants.findForTenant("other")).isEmpty();
+    }
+
+    @Test
+    void reconnectReplacesTheGrantAndReactivatesItsTenants() {
+        tenants.upsertFromDiscovery("ACM123", 439000, "uuid-1", "Acme", 12345L);
+        tenants.upsertFromDiscovery("GLX456", 439001, "uuid-2", "Globex", 12345L);
+        tenants.upsertFromDiscovery("NEW789", 439002, "uuid-3", "Initech", 12345L);
+        grants.connect("identity-12345", 12345, new TokenGrant("a1", "r1", Instant.parse("2026-03-02T00:00:00Z"), null),
+                List.of("ACM123", "GLX456"));
+        grants.replace("identity-12345", 1, new TokenGrant("a2", "r2", Instant.parse("2026-03-02T12:00:00Z"), null));
+
+        // A verdict about an older version of the grant changes nothing; about the current one, every tenant.
+        assertThat(tenants.setStatusForGrant("identity-12345", 1, TenantStatus.NEEDS_REAUTHORIZATION, "stale")).isZero();
+        assertThat(tenants.setStatusForGrant("identity-12345", 2, TenantStatus.NEEDS_REAUTHORIZATION, "invalid_grant")).isEqualTo(2);
+        assertThat(tenants.list()).filteredOn(t -> t.status() == TenantStatus.NEEDS_REAUTHORIZATION)
+                .extracting(Tenant::tenantId).containsExactly("ACM123", "GLX456");
+
+        OAuthGrant again = grants.connect("identity-12345", 12345, new TokenGrant("a3", "r3", Instant.parse("2026-03-03T00:00:00Z"), null),
+                List.of("GLX456", "NEW789")); // ACM123 not rediscovered this time, but still the grant's
+
+        assertThat(again.version()).isEqualTo(3);
+        assertThat(grants.findForTenant("ACM123").orElseThrow().refreshToken()).isEqualTo("r3");
+        assertThat(tenants.listByGrant("identity-12345")).extracting(Tenant::tenantId).containsExactly("ACM123", "GLX456", "NEW789");
+        assertThat(tenants.list()).allSatisfy(t -> {
+            assertThat(t.status()).isEqualTo(TenantStatus.ACTIVE);
+            assertThat(t.statusReason()).isNull();
+        });
     }
 
     @Test
     void swappedCiphertextsDoNotDecrypt() {
         tenants.upsertFromDiscovery("ACM123", 439000, "uuid-1", "Acme", null);
-        grants.replace("ACM123", 0, new OAuthGrant.Tokens("access-1", "refresh-1", Instant.parse("2026-03-02T00:00:00Z"), null));
+        grants.connect("identity-1", 1, new TokenGrant("access-1", "refresh-1", Instant.parse("2026-03-02T00:00:00Z"), null),
+                List.of("ACM123"));
         database.jdbi().useHandle(h -> h.execute("UPDATE oauth_grant SET refresh_token_enc = access_token_enc"));
 
-        assertThatThrownBy(() -> grants.find("ACM123")).isInstanceOf(SecretBox.SecretBoxException.class)
+        assertThatThrownBy(() -> grants.find("identity-1")).isInstanceOf(SecretBox.SecretBoxException.class)
                 .hasMessageNotContaining("access-1");
+    }
+
+    @Test
+    void v3MigratesPerTenantGrantsIntoGrantsTheTenantsStillRead() {
+        ConnectorConfig.Store empty = emptyStore(dir);
+        Flyway.configure().dataSource(empty.jdbcUrl(), empty.username(), empty.password())
+                .locations("classpath:db/migration").target("2").load().migrate();
+        Jdbi.create(empty.jdbcUrl(), empty.username(), empty.password()).useHandle(h -> {
+            h.execute("INSERT INTO tenant (tenant_id, business_id, business_uuid, business_name, identity_id, status,"
+                    + " created_at, updated_at) VALUES ('ACM123', 439000, 'uuid-1', 'Acme', 12345, 'active', ?, ?)",
+                    StoreTime.utc(clock.instant()), StoreTime.utc(clock.instant()));
+            h.execute("INSERT INTO tenant (tenant_id, business_id, business_uuid, business_name, identity_id, status,"
+                    + " created_at, updated_at) VALUES ('NEW789', 439002, 'uuid-3', 'Initech', 12345, 'active', ?, ?)",
+                    StoreTime.utc(clock.instant()), StoreTime.utc(clock.instant()));
+            h.execute("INSERT INTO oauth_grant (tenant_id, access_token_enc, refresh_token_enc, access_expires_at, scope,"
+                    + " version, updated_at) VALUES ('ACM123', ?, ?, ?, 'user:profile:read', 7, ?)",
+                    secrets.encrypt("old-access", "oauth_grant/access/ACM123"),
+                    secrets.encrypt("old-refresh", "oauth_grant/refresh/ACM123"),
+                    StoreTime.utc(Instant.parse("2026-03-02T00:00:00Z")), StoreTime.utc(clock.instant()));
+        });
+
+        try (Database migrated = Database.open(empty)) {
+            OAuthGrantRepository migratedGrants = new OAuthGrantRepository(migrated, secrets, clock);
+            OAuthGrant grant = migratedGrants.findForTenant("ACM123").orElseThrow();
+            assertThat(grant.grantId()).isEqualTo("ACM123");
+            assertThat(grant.refreshToken()).isEqualTo("old-refresh");
+            assertThat(grant.version()).isEqualTo(7);
+            assertThat(migratedGrants.findForTenant("NEW789")).isEmpty();
+            assertThat(new TenantRepository(migrated, clock).find("ACM123").orElseThrow().grantId()).isEqualTo("ACM123");
+        }
+    }
+
+    @Test
+    void dbSchedulerTableExists() {
+        long rows = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM scheduled_tasks").mapTo(Long.class).one());
+        assertThat(rows).isZero();
     }
 
     @Test

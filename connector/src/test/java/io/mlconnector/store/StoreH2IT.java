@@ -2,6 +2,7 @@ package io.mlconnector.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mlconnector.config.ConnectorConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,11 @@ class StoreH2IT extends StoreContract {
     @Override
     Database openDatabase(Path dir) {
         return TestDatabases.h2(dir);
+    }
+
+    @Override
+    ConnectorConfig.Store emptyStore(Path dir) {
+        return TestDatabases.h2Config(dir.resolve("empty"));
     }
 
     @Test

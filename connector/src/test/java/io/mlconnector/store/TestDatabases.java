@@ -27,8 +27,13 @@ public final class TestDatabases {
         return Database.open(h2Config(dir));
     }
 
-    /** A new, empty PostgreSQL database (the server starts once per test JVM and stops with it). */
-    public static synchronized Database postgres() {
+    /** A new, migrated PostgreSQL database (the server starts once per test JVM and stops with it). */
+    public static Database postgres() {
+        return Database.open(postgresConfig());
+    }
+
+    /** A new PostgreSQL database with nothing in it yet. */
+    public static synchronized ConnectorConfig.Store postgresConfig() {
         try {
             if (postgres == null) {
                 postgres = EmbeddedPostgres.start();
@@ -44,7 +49,7 @@ public final class TestDatabases {
             try (Connection c = postgres.getPostgresDatabase().getConnection()) {
                 c.createStatement().execute("CREATE DATABASE " + name);
             }
-            return Database.open(new ConnectorConfig.Store(postgres.getJdbcUrl("postgres", name), "postgres", "", 8));
+            return new ConnectorConfig.Store(postgres.getJdbcUrl("postgres", name), "postgres", "", 8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
