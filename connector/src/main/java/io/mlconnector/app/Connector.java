@@ -23,6 +23,7 @@ import io.mlconnector.pipeline.RecordFetcher;
 import io.mlconnector.pipeline.RetryBackoff;
 import io.mlconnector.pipeline.SchemaGuard;
 import io.mlconnector.pipeline.SignedRowLedger;
+import io.mlconnector.pipeline.SweepScheduler;
 import io.mlconnector.pipeline.Sweeper;
 import io.mlconnector.pipeline.WebhookWorker;
 import io.mlconnector.powerbi.DatasetProvisioner;
@@ -65,16 +66,18 @@ public final class Connector implements AutoCloseable {
     private final ConnectorApp app;
     private final WebhookWorker worker;
     private final Pusher pusher;
+    private final SweepScheduler sweeps;
     private final Operations operations;
 
     private Connector(Database database, ExecutorService background, InboxWriter inboxWriter, ConnectorApp app,
-                      WebhookWorker worker, Pusher pusher, Operations operations) {
+                      WebhookWorker worker, Pusher pusher, SweepScheduler sweeps, Operations operations) {
         this.database = database;
         this.background = background;
         this.inboxWriter = inboxWriter;
         this.app = app;
         this.worker = worker;
         this.pusher = pusher;
+        this.sweeps = sweeps;
         this.operations = operations;
     }
 
@@ -111,7 +114,9 @@ public final class Connector implements AutoCloseable {
         HttpClient powerBiHttp = pbi.trustedCertificatePem() == null ? http : HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .sslContext(TrustedCertificates.sslContextTrustingDefaultsAnd(pbi.trustedCertificatePem())).build();
-        PushDatasetClient powerBi = new PushDatasetClient(powerBiHttp, pbi.apiBaseUrl(), powerBiTokens,
+        // The setting names the host; the client wants the REST root under it.
+        java.net.URI restRoot = java.net.URI.create(pbi.apiBaseUrl().toString().replaceAll("/+$", "") + "/v1.0/myorg");
+        PushDatasetClient powerBi = new PushDatasetClient(powerBiHttp, restRoot, powerBiTokens,
                 Duration.ofSeconds(60), clock);
         DatasetModel model = DatasetModel.freshBooks(pbi.datasetName());
         DatasetProvisioner provisioner = new DatasetProvisioner(powerBi, RetentionPolicy.NONE);
@@ -134,6 +139,8 @@ public final class Connector implements AutoCloseable {
                 new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random), breaker,
                 new Pusher.Target(ROUTE, pbi.workspaceId(), datasetId), clock, pipe.maxBatchRows());
         Sweeper sweeper = new Sweeper(api, tokens, applier, ROUTE);
+        SweepScheduler sweeps = new SweepScheduler(database.dataSource(), sweeper, tenants, clock,
+                pipe.sweepInterval(), pipe.sweepOverlap());
 
         // Web: webhook intake (group commit), health, status API, metrics, OAuth redirect
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
@@ -148,7 +155,8 @@ public final class Connector implements AutoCloseable {
 
         worker.start(Duration.ofMillis(200));
         pusher.start();
-        return new Connector(database, background, inboxWriter, app, worker, pusher, operations);
+        sweeps.start();
+        return new Connector(database, background, inboxWriter, app, worker, pusher, sweeps, operations);
     }
 
     public int port() {
@@ -175,6 +183,7 @@ public final class Connector implements AutoCloseable {
         inboxWriter.close();
         worker.close();
         pusher.close();
+        sweeps.close();
         background.shutdownNow();
         database.close();
     }
