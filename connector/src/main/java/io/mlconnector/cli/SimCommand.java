@@ -1,7 +1,6 @@
 package io.mlconnector.cli;
 
 import io.mlconnector.sim.Simulators;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,9 +68,5 @@ public final class SimCommand implements Callable<Integer> {
 
     private static String line(String name, String value) {
         return String.format("%-14s %s", name, value);
-    }
-
-    static void print(List<String> lines, PrintStream out) {
-        lines.forEach(out::println);
     }
 }
