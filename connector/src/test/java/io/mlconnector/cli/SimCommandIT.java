@@ -23,10 +23,14 @@ class SimCommandIT {
             assertThat(lines).containsExactly(
                     String.format("%-14s %s", "entra-id", sims.entra().baseUrl()),
                     String.format("%-14s %s", "power-bi", sims.powerBi().baseUrl()),
+                    String.format("%-14s %s", "freshbooks", sims.freshBooks().baseUrl()),
                     String.format("%-14s %s", "tenant-id", "11111111-1111-1111-1111-111111111111"),
                     String.format("%-14s %s", "client-id", "22222222-2222-2222-2222-222222222222"),
                     String.format("%-14s %s", "client-secret", "demo-secret"),
                     String.format("%-14s %s", "workspace-id", "33333333-3333-3333-3333-333333333333"),
+                    String.format("%-14s %s", "fb-client-id", "mlc-demo-client"),
+                    String.format("%-14s %s", "fb-secret", "mlc-demo-secret"),
+                    String.format("%-14s %s", "fb-user", "owner@acme.example"),
                     String.format("%-14s %s", "entra-cert", pem.toString()));
         }
     }

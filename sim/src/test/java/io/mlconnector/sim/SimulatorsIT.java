@@ -14,9 +14,11 @@ import tools.jackson.databind.JsonNode;
 class SimulatorsIT {
 
     @Test
-    void startsEntraAndPowerBiWithTheDemoAppAsWorkspaceMember() throws Exception {
+    void startsEntraPowerBiAndFreshBooksWithTheDemoAppAsWorkspaceMember() throws Exception {
         try (Simulators sims = Simulators.start(0, 42, Clock.systemUTC())) {
-            assertThat(sims.services()).extracting(Simulators.Service::name).containsExactly("entra-id", "power-bi");
+            assertThat(sims.services()).extracting(Simulators.Service::name)
+                    .containsExactly("entra-id", "power-bi", "freshbooks");
+            assertThat(sims.services().get(2).baseUrl()).isEqualTo(sims.freshBooks().baseUrl());
             assertThat(sims.services().get(0).baseUrl()).startsWith("https://localhost:");
             assertThat(sims.services().get(1).baseUrl()).startsWith("http://localhost:");
             HttpClient http = HttpClient.newBuilder().sslContext(sims.entra().sslContextTrustingSelf()).build();
@@ -56,7 +58,7 @@ class SimulatorsIT {
         try (Simulators sims = Simulators.start(first, 1, Clock.systemUTC())) {
             assertThat(sims.entra().port()).isEqualTo(first);
             assertThat(sims.powerBi().port()).isEqualTo(first + 1);
-            assertThat(sims.freshBooksPort()).isEqualTo(first + 2);
+            assertThat(sims.freshBooks().port()).isEqualTo(first + 2);
         }
     }
 }
