@@ -42,7 +42,13 @@ public enum ObjectType {
 
     /** Collection path for a tenant: account-id based, or business-uuid based for ledger accounts. */
     public String collectionPath(String accountId, String businessUuid) {
-        return pathTemplate.replace("{account}", accountId).replace("{business}", businessUuid);
+        if (businessScoped) {
+            if (businessUuid == null) {
+                throw new IllegalArgumentException(this + " needs the tenant's business_uuid");
+            }
+            return pathTemplate.replace("{business}", businessUuid);
+        }
+        return pathTemplate.replace("{account}", accountId);
     }
 
     /** Key of the record inside {@code response.result}; null for the {@code {"data":…}} envelope. */

@@ -49,7 +49,7 @@ public final class QuotaShaper {
         if (largestTableRows >= limits.largeTableRows()) {
             earliest = later(earliest, whenFewerThan(limits.postsPerHourWhenLarge(), HOUR, now));
         }
-        earliest = later(earliest, whenRowsFit(rows));
+        earliest = later(earliest, whenRowsFit(rows, now));
         return Duration.between(now, earliest);
     }
 
@@ -92,9 +92,9 @@ public final class QuotaShaper {
         return now;
     }
 
-    private Instant whenRowsFit(int rows) {
+    private Instant whenRowsFit(int rows, Instant now) {
         long total = lastHour.stream().mapToLong(Post::rows).sum();
-        Instant at = clock.instant();
+        Instant at = now;
         for (Post post : lastHour) {
             if (total + rows <= limits.rowsPerHour()) {
                 break;

@@ -46,6 +46,34 @@ class QuotaShaperTest {
     }
 
     @Test
+    void aFreshShaperLetsAPostGoOutNowOnAClockThatTicks() {
+        // A clock that moves on every read, as the system clock does: "now" must be read once per decision.
+        java.time.Clock ticking = new java.time.Clock() {
+            private Instant t = Instant.parse("2026-01-05T10:00:00Z");
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                t = t.plusNanos(1_000);
+                return t;
+            }
+        };
+        QuotaShaper fresh = new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), ticking);
+        assertThat(fresh.waitBefore(500, 0)).isZero();
+        fresh.recordPost(500);
+        assertThat(fresh.waitBefore(500, 0)).isZero();
+    }
+
+    @Test
     void retryAfterBlocksUntilItHasPassed() {
         shaper.blockFor(Duration.ofSeconds(17));
         assertThat(shaper.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(17));
