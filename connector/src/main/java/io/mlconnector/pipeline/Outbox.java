@@ -24,10 +24,10 @@ public final class Outbox {
     public record Batch(String batchId, String route, String table, int rowCount, int attempts, Instant nextAttemptAt,
                         Instant pushedAt, String state, String lastError) {}
 
-    /** Tables of a route that have rows not yet in any batch. */
+    /** Tables of a route that have rows not yet in any batch, the one whose rows waited longest first. */
     public List<String> tablesWithUnbatchedRows(String route) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT DISTINCT table_name FROM outbox_row WHERE route = :route AND batch_id IS NULL")
+        return jdbi.withHandle(h -> h.createQuery("SELECT table_name FROM outbox_row"
+                        + " WHERE route = :route AND batch_id IS NULL GROUP BY table_name ORDER BY MIN(id)")
                 .bind("route", route).mapTo(String.class).list());
     }
 

@@ -15,10 +15,16 @@ import java.util.Deque;
  */
 public final class QuotaShaper {
 
-    /** Limits per dataset; {@link #powerBiWithHeadroom()} is what the service uses. */
-    public record Limits(int postsPerMinute, long rowsPerHour, int postsPerHourWhenLarge, long largeTableRows) {
+    /**
+     * Limits per dataset; {@link #powerBiWithHeadroom()} is what the service uses. {@code burst} POSTs may
+     * go out back to back; beyond that POSTs are paced evenly at {@code postsPerMinute}, so a busy dataset
+     * sends a POST every half second or so with the rows gathered meanwhile, instead of spending a
+     * minute's allowance in seconds and then standing still.
+     */
+    public record Limits(int postsPerMinute, long rowsPerHour, int postsPerHourWhenLarge, long largeTableRows,
+                         int burst) {
         public static Limits powerBiWithHeadroom() {
-            return new Limits(110, 950_000, 110, 250_000);
+            return new Limits(110, 950_000, 110, 250_000, 10);
         }
     }
 
@@ -31,6 +37,8 @@ public final class QuotaShaper {
     private final Clock clock;
     private final Deque<Post> lastHour = new ArrayDeque<>();
     private Instant blockedUntil = Instant.MIN;
+    /** Pacing as a generic cell rate algorithm: the theoretical time of the next POST at the steady rate. */
+    private Instant paceAt = Instant.EPOCH;
 
     public QuotaShaper(Limits limits, Clock clock) {
         this.limits = limits;
@@ -45,6 +53,7 @@ public final class QuotaShaper {
         Instant now = clock.instant();
         forgetOlderThan(now.minus(HOUR));
         Instant earliest = now.isBefore(blockedUntil) ? blockedUntil : now;
+        earliest = later(earliest, paceAt.minus(burstTolerance()));
         earliest = later(earliest, whenFewerThan(limits.postsPerMinute(), MINUTE, now));
         if (largestTableRows >= limits.largeTableRows()) {
             earliest = later(earliest, whenFewerThan(limits.postsPerHourWhenLarge(), HOUR, now));
@@ -55,7 +64,17 @@ public final class QuotaShaper {
 
     /** Counts a POST that is going out now. */
     public void recordPost(int rows) {
-        lastHour.addLast(new Post(clock.instant(), rows));
+        Instant now = clock.instant();
+        lastHour.addLast(new Post(now, rows));
+        paceAt = later(paceAt, now).plus(spacing());
+    }
+
+    private Duration spacing() {
+        return MINUTE.dividedBy(limits.postsPerMinute());
+    }
+
+    private Duration burstTolerance() {
+        return spacing().multipliedBy(Math.max(0, limits.burst() - 1));
     }
 
     /** Power BI said 429 with this {@code Retry-After}: send nothing to this dataset before it has passed. */

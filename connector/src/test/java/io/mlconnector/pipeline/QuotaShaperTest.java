@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class QuotaShaperTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
-    private final QuotaShaper shaper = new QuotaShaper(new QuotaShaper.Limits(3, 1_000, 2, 250_000), clock);
+    private final QuotaShaper shaper = new QuotaShaper(new QuotaShaper.Limits(3, 1_000, 2, 250_000, 3), clock);
 
     @Test
     void postsPerMinuteWaitForTheOldestToLeaveTheWindow() {
@@ -22,6 +22,21 @@ class QuotaShaperTest {
         assertThat(shaper.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(30));
         clock.advance(Duration.ofSeconds(30));
         assertThat(shaper.waitBefore(1, 0)).isZero();
+    }
+
+    @Test
+    void afterTheBurstPostsArePacedEvenly() {
+        QuotaShaper paced = new QuotaShaper(new QuotaShaper.Limits(60, 1_000_000, 60, 250_000, 3), clock);
+        for (int i = 0; i < 3; i++) {
+            assertThat(paced.waitBefore(1, 0)).isZero();
+            paced.recordPost(1);
+        }
+        // 60 a minute = one a second: the fourth POST waits for the pace, not for the minute to roll over
+        assertThat(paced.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(paced.waitBefore(1, 0)).isZero();
+        paced.recordPost(1);
+        assertThat(paced.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
