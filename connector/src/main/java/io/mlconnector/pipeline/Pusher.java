@@ -5,6 +5,7 @@ import io.mlconnector.pipeline.Outbox.Batch;
 import io.mlconnector.powerbi.PostRowsResult;
 import io.mlconnector.powerbi.PowerBiApiException;
 import io.mlconnector.powerbi.PushDatasetClient;
+import io.mlconnector.powerbi.SchemaDiff;
 import io.mlconnector.powerbi.TableInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -212,7 +213,7 @@ public final class Pusher implements AutoCloseable {
             return false;
         }
         if (!tables.contains(table)) {
-            guard.block(table, "table " + table + " is missing from the dataset", SCHEMA_FIX);
+            guard.block(table, "table " + table + " is missing from the dataset", SchemaDiff.MISSING_TABLE_FIX);
             return false;
         }
         tablesChecked.add(table);

@@ -64,7 +64,11 @@ public final class DatasetProvisioner {
                 .map(TableInfo::name).collect(Collectors.toSet());
         List<String> put = new ArrayList<>();
         for (Table table : model.tables()) {
-            if (putEveryTable || !present.contains(table.name())) {
+            if (!present.contains(table.name())) {
+                if (putMissing(workspaceId, datasetId, table, warnings)) {
+                    put.add(table.name());
+                }
+            } else if (putEveryTable) {
                 client.putTable(workspaceId, datasetId, table);
                 put.add(table.name());
             }
@@ -74,6 +78,25 @@ public final class DatasetProvisioner {
                     + "creation); delete the dataset and run " + SchemaDiff.FIX_COMMAND + " to get them");
         }
         return new Provisioned(datasetId, false, put, warnings);
+    }
+
+    /**
+     * PUTs a table the dataset lacks. The reference documents PUT for existing tables only (powerbi-api.md §2.6);
+     * where the service answers 404 the table cannot be added, which is a warning, not a failure: the other
+     * tables still get rows, and the pusher blocks this one with the same fix.
+     */
+    private boolean putMissing(String workspaceId, String datasetId, Table table, List<String> warnings) {
+        try {
+            client.putTable(workspaceId, datasetId, table);
+            return true;
+        } catch (PowerBiApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            warn(warnings, "dataset " + datasetId + " has no table '" + table.name() + "' and Power BI refused to add it ("
+                    + e.getMessage() + "); fix: " + SchemaDiff.MISSING_TABLE_FIX);
+            return false;
+        }
     }
 
     /** The dataset with the model's name; with duplicates, the oldest, and a warning naming the others. */

@@ -24,6 +24,15 @@ public final class SchemaDiff {
 
     public static final String FIX_COMMAND = "mlc dataset sync";
 
+    /**
+     * A table can only be added by creating the dataset: the reference documents PUT table for existing tables
+     * (powerbi-api.md §2.6) and the simulator answers a PUT of a missing table with 404, so sync cannot add it.
+     */
+    public static final String MISSING_TABLE_FIX = "delete the dataset in Power BI, then run " + FIX_COMMAND
+            + " (re-creates it with every table, measure and relationship), restart the connector, then mlc compact "
+            + "each table to reload the rows the deleted dataset held; Power BI adds tables to a push dataset only "
+            + "when it is created";
+
     public enum Kind {
         MISSING_DATASET, MISSING_TABLE, EXTRA_TABLE, MISSING_COLUMN, EXTRA_COLUMN, COLUMN_TYPE_DIFFERS, COLUMN_REJECTED
     }
@@ -66,7 +75,7 @@ public final class SchemaDiff {
             if (service == null) {
                 differences.add(new Difference(Kind.MISSING_TABLE, table.name(), null,
                         "dataset '" + model.datasetName() + "' has no table '" + table.name() + "'",
-                        FIX_COMMAND + " (adds the table)"));
+                        MISSING_TABLE_FIX));
             } else {
                 service.columns().ifPresent(columns -> differences.addAll(compareColumns(table, columns)));
             }

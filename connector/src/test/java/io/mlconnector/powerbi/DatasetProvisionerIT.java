@@ -1,7 +1,6 @@
 package io.mlconnector.powerbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.mlconnector.mapping.DatasetModel;
@@ -97,7 +96,8 @@ class DatasetProvisionerIT {
     /**
      * The reference documents PUT table for changing existing tables only (powerbi-api.md §2.6); the simulator
      * reads that strictly and answers 404 for a table the dataset lacks. So a table missing from an existing
-     * dataset surfaces as that 404 naming the table, not as a silently "added" table.
+     * dataset is not silently "added": ensure and sync warn, naming the table and the fix that works
+     * (re-create the dataset), and the other tables are still put.
      */
     @Test
     void aTableMissingFromAnExistingDatasetIsNotSilentlyAdded() {
@@ -105,15 +105,21 @@ class DatasetProvisionerIT {
                 MODEL.tables().stream().filter(t -> !t.name().equals("accounts")).toList(), MODEL.relationships());
         String datasetId = provisioner.ensure(WORKSPACE, withoutAccounts).datasetId();
 
-        assertThat(provisioner.check(WORKSPACE, MODEL))
-                .extracting(SchemaDiff.Difference::kind, SchemaDiff.Difference::table)
-                .containsExactly(tuple(SchemaDiff.Kind.MISSING_TABLE, "accounts"));
-        assertThatThrownBy(() -> provisioner.ensure(WORKSPACE, MODEL))
-                .isInstanceOfSatisfying(PowerBiApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(404);
-                    assertThat(e.code()).isEqualTo("ItemNotFound");
-                })
-                .hasMessageContaining("accounts");
+        assertThat(provisioner.check(WORKSPACE, MODEL)).singleElement().satisfies(d -> {
+            assertThat(d.kind()).isEqualTo(SchemaDiff.Kind.MISSING_TABLE);
+            assertThat(d.table()).isEqualTo("accounts");
+            assertThat(d.fix()).isEqualTo(SchemaDiff.MISSING_TABLE_FIX).contains("delete the dataset");
+        });
+        DatasetProvisioner.Provisioned ensured = provisioner.ensure(WORKSPACE, MODEL);
+        DatasetProvisioner.Provisioned synced = provisioner.sync(WORKSPACE, MODEL);
+
+        for (DatasetProvisioner.Provisioned result : List.of(ensured, synced)) {
+            assertThat(result.datasetId()).isEqualTo(datasetId);
+            assertThat(result.tablesPut()).doesNotContain("accounts");
+            assertThat(result.warnings()).singleElement().asString()
+                    .contains("'accounts'", "ItemNotFound", SchemaDiff.MISSING_TABLE_FIX);
+        }
+        assertThat(synced.tablesPut()).containsExactlyElementsOf(withoutAccounts.tableNames());
         assertThat(definition(datasetId).tables()).extracting(DatasetDefinition.Table::name).doesNotContain("accounts");
     }
 

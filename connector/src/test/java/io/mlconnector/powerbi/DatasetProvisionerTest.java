@@ -92,6 +92,22 @@ class DatasetProvisionerTest {
         server.verify(0, postRequestedFor(anyUrl()));
     }
 
+    /** Where the service will not add a table (404, as the simulator reads §2.6), the rest still syncs. */
+    @Test
+    void aMissingTableTheServiceWillNotAddIsAWarningWithTheFixThatWorks() {
+        datasets("[{\"id\":\"ds\",\"name\":\"FreshBooks\"}]");
+        String[] present = model.tableNames().stream().filter(n -> !n.equals("bill_lines")).toArray(String[]::new);
+        tables("ds", present);
+        server.stubFor(put(urlEqualTo(DATASETS + "/ds/tables/bill_lines")).willReturn(aResponse().withStatus(404)
+                .withBody("{\"error\":{\"code\":\"ItemNotFound\",\"message\":\"Table bill_lines not found\"}}")));
+
+        DatasetProvisioner.Provisioned result = provisioner.sync(WS, model);
+
+        assertThat(result.tablesPut()).containsExactly(present);
+        assertThat(result.warnings()).singleElement().asString()
+                .contains("'bill_lines'", "delete the dataset in Power BI, then run mlc dataset sync");
+    }
+
     @Test
     void syncPutsEveryTable() {
         datasets("[{\"id\":\"ds\",\"name\":\"FreshBooks\"}]");

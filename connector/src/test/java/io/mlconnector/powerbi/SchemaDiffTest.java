@@ -49,7 +49,9 @@ class SchemaDiffTest {
                         org.assertj.core.groups.Tuple.tuple(Kind.EXTRA_TABLE, "scratch"));
         assertThat(differences.get(0).blocksPushes()).isTrue();
         assertThat(differences.get(1).blocksPushes()).isFalse();
-        assertThat(differences.get(0).toString()).contains("has no table 'bill_lines'", "fix: mlc dataset sync");
+        // PUT cannot add a table to an existing push dataset (powerbi-api.md §2.6): the fix re-creates it.
+        assertThat(differences.get(0).toString()).contains("has no table 'bill_lines'",
+                "fix: delete the dataset in Power BI, then run mlc dataset sync");
     }
 
     @Test
