@@ -60,11 +60,7 @@ public final class Outbox {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM outbox_batch WHERE route = :route AND state = 'pending'
                         ORDER BY seq""")
-                .bind("route", route).map((rs, ctx) -> new Batch(rs.getString("batch_id"), rs.getString("route"),
-                        rs.getString("table_name"), rs.getInt("row_count"), rs.getInt("attempts"),
-                        instant(rs, "next_attempt_at"), instant(rs, "pushed_at"), rs.getString("state"),
-                        rs.getString("last_error")))
-                .list());
+                .bind("route", route).map(Outbox::batch).list());
     }
 
     /** The rows of a batch as posted: stored values plus sign, pushed_at_utc and batch_id. */
@@ -111,11 +107,7 @@ public final class Outbox {
     public List<Batch> quarantined() {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM outbox_batch WHERE state = 'quarantined' ORDER BY seq")
-                .map((rs, ctx) -> new Batch(rs.getString("batch_id"), rs.getString("route"),
-                        rs.getString("table_name"), rs.getInt("row_count"), rs.getInt("attempts"),
-                        instant(rs, "next_attempt_at"), instant(rs, "pushed_at"), rs.getString("state"),
-                        rs.getString("last_error")))
-                .list());
+                .map(Outbox::batch).list());
     }
 
     /** Rows Power BI has accepted per table of a route (for the 250,000-row rule and status). */
@@ -158,6 +150,13 @@ public final class Outbox {
             }
             update.execute();
         });
+    }
+
+    private static Batch batch(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new Batch(rs.getString("batch_id"), rs.getString("route"), rs.getString("table_name"),
+                rs.getInt("row_count"), rs.getInt("attempts"), instant(rs, "next_attempt_at"), instant(rs, "pushed_at"),
+                rs.getString("state"), rs.getString("last_error"));
     }
 
     private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mlconnector.app.Operations;
+import io.mlconnector.config.ConnectorConfig;
 import io.mlconnector.sim.common.FaultInjector.Rule;
 import io.mlconnector.sim.freshbooks.FreshBooksSimulator;
 import io.mlconnector.sim.freshbooks.Resource;
@@ -49,11 +50,14 @@ class EndToEndIT {
     @TempDir
     Path dataDir;
 
+    /** Power BI tokens live 12 s, renewed at 90 % of that. */
+    private static final Duration POWER_BI_TOKEN_LIFE = Duration.ofSeconds(12);
+    /** FreshBooks tokens live 310 s and are refreshed 5 minutes before expiry: 10 s after issue. */
+    private static final int FRESHBOOKS_TOKEN_SECONDS = 310;
+
     private static DemoWorld.Options options(Path dir, long seed) {
-        // Short token lives so both kinds of token expire and are renewed during the run:
-        // FreshBooks tokens are refreshed 5 minutes before expiry, i.e. 30 s after issue; the Power BI
-        // token at 90 % of 45 s.
-        return new DemoWorld.Options(dir, seed, 0, Duration.ofSeconds(45), 330, Duration.ofMillis(300));
+        // Short token lives, so both kinds of token expire and are renewed (and rotated) during the run.
+        return new DemoWorld.Options(dir, seed, 0, POWER_BI_TOKEN_LIFE, FRESHBOOKS_TOKEN_SECONDS, Duration.ofMillis(300));
     }
 
     @Test
@@ -71,16 +75,17 @@ class EndToEndIT {
 
             freshBooks.deliveryFaults().duplicateShare(0.15).reorder(4, Duration.ofMillis(400))
                     .retries(6, Duration.ofMillis(200));
-            Instant now = Instant.now();
-            powerBi.faults().add(Rule.throttle(1.0, 2).during(now.plusSeconds(3), now.plusSeconds(8))
+            Instant start = Instant.now();
+            powerBi.faults().add(Rule.throttle(1.0, 2).during(start.plusSeconds(3), start.plusSeconds(7))
                     .onPathsContaining("/rows"));
-            powerBi.faults().add(Rule.serverError(0.6, 503).during(now.plusSeconds(12), now.plusSeconds(17))
+            powerBi.faults().add(Rule.serverError(0.6, 503).during(start.plusSeconds(10), start.plusSeconds(14))
                     .onPathsContaining("/rows"));
 
+            // Over a thousand changes, spread over at least 20 s so the fault windows and token expiries fall inside.
             int changes = 0;
-            while (changes < 1_000) {
-                changes += freshBooks.generator().step(40).size();
-                DemoWorld.pause(Duration.ofMillis(150)); // spread the changes over ~40 s of wall time
+            while (changes < 1_000 || Instant.now().isBefore(start.plusSeconds(20))) {
+                changes += freshBooks.generator().step(25).size();
+                DemoWorld.pause(Duration.ofMillis(300));
             }
 
             awaitTruth(world, tenants);
@@ -88,6 +93,11 @@ class EndToEndIT {
             assertRetryAfterHonoured(powerBi);
             assertThat(powerBi.postRowsLog()).anyMatch(r -> r.status() == 429);
             assertThat(powerBi.postRowsLog()).anyMatch(r -> r.status() == 503);
+            // Tokens: the Power BI token was renewed before it expired (no POST was refused for it), and each
+            // FreshBooks grant was refreshed, its single-use refresh token rotated and committed, with no event lost.
+            assertThat(Duration.between(start, Instant.now())).isGreaterThan(POWER_BI_TOKEN_LIFE);
+            assertThat(powerBi.postRowsLog()).noneMatch(r -> r.status() == 401 || r.status() == 403);
+            assertThat(grantVersions(world)).hasSize(2).allSatisfy(v -> assertThat(v).isGreaterThan(1L));
         }
     }
 
@@ -116,6 +126,21 @@ class EndToEndIT {
             }
             awaitTruth(world, tenants);
             assertNoRowPushedTwice(world.simulators().powerBi(), world);
+        }
+    }
+
+    /** The version of each stored FreshBooks grant: it grows by one with every refresh. */
+    private static List<Long> grantVersions(DemoWorld world) {
+        ConnectorConfig.Store store = world.config().store();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(store.jdbcUrl(), store.username(),
+                store.password()); java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT version FROM oauth_grant")) {
+            List<Long> versions = new ArrayList<>();
+            while (rs.next()) {
+                versions.add(rs.getLong(1));
+            }
+            return versions;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
