@@ -8,6 +8,7 @@ import io.mlconnector.config.ConnectorConfig;
 import io.mlconnector.freshbooks.CallbackRegistrar;
 import io.mlconnector.freshbooks.FreshBooksApiClient;
 import io.mlconnector.freshbooks.FreshBooksOAuthClient;
+import io.mlconnector.freshbooks.OAuthStates;
 import io.mlconnector.freshbooks.Onboarding;
 import io.mlconnector.freshbooks.TenantTokens;
 import io.mlconnector.freshbooks.WebhookSubscriptions;
@@ -146,12 +147,13 @@ public final class Connector implements AutoCloseable {
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
         WebhookIntake intake = new WebhookIntake(callbacks, inboxWriter, subscriptions, background, meters, clock,
                 config.server().webhookStoreTimeout());
-        Operations operations = new Operations(tenants, oauth, onboarding, subscriptions, sweeper, queue, outbox, guard,
+        Operations operations = new Operations(tenants, oauth, new OAuthStates(clock, random), background, onboarding, subscriptions, sweeper, queue, outbox, guard,
                 provisioner, model, pbi.workspaceId(), datasetId, clock);
         ConnectorApp app = new ConnectorApp(config.server(), List.of(
                 new WebhookRoutes(intake),
                 new HealthRoutes(database),
-                new ApiRoutes(operations, meters)), json).start();
+                new ApiRoutes(operations, meters),
+                new OAuthRoutes(operations)), json).start();
 
         worker.start(Duration.ofMillis(200));
         pusher.start();

@@ -1,6 +1,7 @@
 package io.mlconnector.app;
 
 import io.mlconnector.freshbooks.FreshBooksOAuthClient;
+import io.mlconnector.freshbooks.OAuthStates;
 import io.mlconnector.freshbooks.ObjectType;
 import io.mlconnector.freshbooks.Onboarding;
 import io.mlconnector.freshbooks.WebhookSubscriptions;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +29,8 @@ import java.util.function.Consumer;
 public final class Operations {
     private final TenantRepository tenants;
     private final FreshBooksOAuthClient oauth;
+    private final OAuthStates states;
+    private final Executor background;
     private final Onboarding onboarding;
     private final WebhookSubscriptions subscriptions;
     private final Sweeper sweeper;
@@ -39,11 +43,14 @@ public final class Operations {
     private final String datasetId;
     private final Clock clock;
 
-    Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
+    Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
+               Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
                InboxQueue inbox, Outbox outbox, SchemaGuard guard, DatasetProvisioner provisioner, DatasetModel model,
                String workspaceId, String datasetId, Clock clock) {
         this.tenants = tenants;
         this.oauth = oauth;
+        this.states = states;
+        this.background = background;
         this.onboarding = onboarding;
         this.subscriptions = subscriptions;
         this.sweeper = sweeper;
@@ -57,9 +64,28 @@ public final class Operations {
         this.clock = clock;
     }
 
-    /** Where a user grants access; FreshBooks sends them back to the redirect URI with a code and {@code state}. */
-    public URI authorizationUrl(String state) {
-        return oauth.authorizationUrl(state);
+    /**
+     * Where a user grants access: FreshBooks sends them back to our redirect URI with a code and the
+     * {@code state} issued here, which {@link #completeConnect} checks.
+     */
+    public URI beginConnect() {
+        return oauth.authorizationUrl(states.issue());
+    }
+
+    /**
+     * The OAuth redirect came back: connects the businesses, registers their webhooks, and backfills
+     * them in the background. An unknown or reused {@code state} connects nothing.
+     */
+    public List<Tenant> completeConnect(String state, String authorizationCode) {
+        if (!states.consume(state)) {
+            throw new IllegalArgumentException("this authorization was not started here or has expired; start again");
+        }
+        List<Tenant> connected = connect(authorizationCode);
+        for (Tenant tenant : connected) {
+            registerWebhooks(tenant.tenantId());
+            background.execute(() -> backfill(tenant.tenantId(), progress -> {}));
+        }
+        return connected;
     }
 
     /** Connects the businesses behind an OAuth authorization code. */

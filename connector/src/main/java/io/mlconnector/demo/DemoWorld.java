@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -152,8 +151,8 @@ public final class DemoWorld implements AutoCloseable {
 
     /** Opens the authorization URL as the approving user's browser would, and reads the code off the redirect. */
     private String authorize() {
-        String state = UUID.randomUUID().toString();
-        URI url = connector.operations().authorizationUrl(state);
+        URI url = connector.operations().beginConnect();
+        String state = url.getQuery().replaceAll(".*state=([^&]+).*", "$1");
         try {
             HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
