@@ -190,7 +190,10 @@ public final class EntraSimulator implements AutoCloseable {
         return certificate.clientSslContextTrustingSelf();
     }
 
-    /** Validates tokens this simulator issued, on the same clock; the Power BI simulator uses it. */
+    /**
+     * Validates tokens this simulator issued; {@link TokenValidator#validate(String)} judges expiry on this
+     * simulator's clock. The Power BI simulator passes its own instant instead (see {@link TokenValidator}).
+     */
     public TokenValidator tokenValidator() {
         return new TokenValidator(issuer.publicKey(), clock);
     }

@@ -26,6 +26,11 @@ import tools.jackson.databind.JsonNode;
  * holding tokens from the Entra simulator. Handlers only authenticate, apply injected faults and call one
  * {@link PushDatasetStore} operation. Also serves {@code /sim}: a read-only view of datasets and rows for tests
  * and people.
+ *
+ * <p>Clocks: token expiry ({@code exp}, {@code nbf}) is judged on <em>this</em> simulator's clock, as the real
+ * API judges it on its own; the {@link TokenValidator} passed in only supplies Entra's signing key, and its own
+ * clock is ignored here. So with separate clocks, moving the Power BI clock past {@code exp} expires the token,
+ * and moving only Entra's clock does not.
  */
 public final class PowerBiSimulator implements AutoCloseable {
     private static final String ODATA_JSON = "application/json; odata.metadata=minimal; odata.streaming=true";
@@ -207,7 +212,7 @@ public final class PowerBiSimulator implements AutoCloseable {
             throw PowerBiApiException.unauthenticated();
         }
         try {
-            return tokens.validate(authorization.substring(7).trim());
+            return tokens.validate(authorization.substring(7).trim(), clock.instant());
         } catch (InvalidTokenException e) {
             if (e.reason() == InvalidTokenException.Reason.EXPIRED) {
                 throw PowerBiApiException.tokenExpired(store.settings().expiredTokenStatus());
