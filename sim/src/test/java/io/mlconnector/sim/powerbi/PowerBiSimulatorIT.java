@@ -395,6 +395,26 @@ class PowerBiSimulatorIT {
     }
 
     @Test
+    void aPostLargerThanTheWholeHourlyRowsBudgetIs400NotA429ThatCanNeverBeMet() {
+        restartWith(PushLimits.DOCUMENTED.withRowsPerHour(10), PowerBiSettings.STRICT);
+        String token = sims.token();
+        String id = sims.createDataset(token, "None", DATASET);
+
+        HttpResponse<String> tooBig = sims.postRows(token, id, "Events", rows(0, 11));
+
+        assertInvalidRequest(tooBig, "The request has 11 rows, more than the 10 rows per hour allowed for this"
+                + " dataset, so it can never be accepted; split it into smaller requests.");
+        assertThat(tooBig.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(sims.powerBi.rows(id, "Events")).isEmpty();
+        // Also when the hour already holds rows (where a 429 would have named a wait that frees too little).
+        assertThat(sims.postRows(token, id, "Events", rows(0, 4)).statusCode()).isEqualTo(200);
+        assertThat(sims.postRows(token, id, "Events", rows(4, 11)).statusCode()).isEqualTo(400);
+        assertThat(sims.postRows(token, id, "Events", rows(4, 10)).statusCode()).as("fits later: 429").isEqualTo(429);
+        assertThat(sims.powerBi.rows(id, "Events")).hasSize(4);
+        assertThat(sims.powerBi.postRowsLog()).extracting(PostRowsRecord::status).containsExactly(400, 200, 400, 429);
+    }
+
+    @Test
     void largeTablesAllowOnly120PostsPerHour() {
         PushLimits limits = new PushLimits(75, 75, 75, 10_000, 16_000_000L, 4_000, 120, 1_000_000L, 5,
                 3, 4, 200_000L, 5_000_000L); // 3 posts/hour once a table holds 4 rows
