@@ -170,14 +170,6 @@ public final class Connector implements AutoCloseable {
         return operations;
     }
 
-    public long rowsPushed() {
-        return pusher.rowsSent();
-    }
-
-    public long recordsApplied() {
-        return worker.recordsApplied();
-    }
-
     /** Stops taking webhooks first, then the workers, then the store. */
     @Override
     public void close() {

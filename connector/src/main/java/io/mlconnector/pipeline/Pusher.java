@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -51,8 +50,6 @@ public final class Pusher implements AutoCloseable {
     private final int maxBatchRows;
     private final Map<String, Long> rowsInTable = new HashMap<>();
     private final Set<String> tablesChecked = new HashSet<>();
-    private final AtomicLong rowsSent = new AtomicLong();
-    private final AtomicLong posts = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
 
@@ -75,14 +72,6 @@ public final class Pusher implements AutoCloseable {
         thread = new Thread(this::loop, "pusher-" + target.route());
         thread.setDaemon(true);
         thread.start();
-    }
-
-    public long rowsSent() {
-        return rowsSent.get();
-    }
-
-    public long posts() {
-        return posts.get();
     }
 
     private void loop() {
@@ -128,7 +117,6 @@ public final class Pusher implements AutoCloseable {
         }
         List<ObjectNode> rows = outbox.rowsOf(batch);
         shaper.recordPost(rows.size());
-        posts.incrementAndGet();
         long started = System.nanoTime();
         PostRowsResult result = client.postRows(target.workspaceId(), target.datasetId(), batch.table(), asMaps(rows));
         long elapsed = System.nanoTime() - started;
@@ -142,7 +130,6 @@ public final class Pusher implements AutoCloseable {
             breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
             outbox.markSent(batch.batchId(), now);
             rowsInTable.merge(batch.table(), (long) rowCount, Long::sum);
-            rowsSent.addAndGet(rowCount);
             guard.clear(batch.table());
         } else if (result instanceof PostRowsResult.Throttled throttled) {
             breaker.releasePermission();

@@ -63,24 +63,15 @@ public final class SignedRowLedger {
         return new Applied(delta.size(), false);
     }
 
-    /** The rows currently pushed (+1) for a record; for status and explain. */
-    public List<LedgerRow> currentRows(Handle handle, RecordKey key) {
-        return readEntry(handle, key, false).map(Entry::rows).orElse(List.of());
-    }
-
     /** Equal versions are applied: FreshBooks' updated has one-second resolution, and the later read wins. */
     private static boolean isStale(Instant incoming, Instant applied) {
         return applied != null && incoming != null && incoming.isBefore(applied);
     }
 
+    /** The record's ledger entry, locked until the transaction ends, so one record is applied at a time. */
     private Optional<Entry> lockEntry(Handle handle, RecordKey key) {
-        return readEntry(handle, key, true);
-    }
-
-    private Optional<Entry> readEntry(Handle handle, RecordKey key, boolean forUpdate) {
         return handle.createQuery("SELECT source_version, rows_json FROM ledger_entry"
-                        + " WHERE tenant_id = :tenant AND object_type = :type AND object_id = :id"
-                        + (forUpdate ? " FOR UPDATE" : ""))
+                        + " WHERE tenant_id = :tenant AND object_type = :type AND object_id = :id FOR UPDATE")
                 .bind("tenant", key.tenantId())
                 .bind("type", key.objectType())
                 .bind("id", key.objectId())

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +39,6 @@ public final class WebhookWorker implements AutoCloseable {
     private final Set<RecordKey> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<RecordKey, Integer> failures = new ConcurrentHashMap<>();
     private final Map<RecordKey, Instant> retryAt = new ConcurrentHashMap<>();
-    private final AtomicLong recordsApplied = new AtomicLong();
     private volatile boolean closing;
 
     public WebhookWorker(InboxQueue queue, RecordFetcher fetcher, RecordApplier applier, String route, Clock clock,
@@ -61,11 +59,6 @@ public final class WebhookWorker implements AutoCloseable {
 
     public void start(Duration pollInterval) {
         dispatcher.scheduleWithFixedDelay(this::dispatchDue, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Records whose fetch and rows were committed since start. */
-    public long recordsApplied() {
-        return recordsApplied.get();
     }
 
     private void dispatchDue() {
@@ -100,7 +93,6 @@ public final class WebhookWorker implements AutoCloseable {
                     (handle, now) -> queue.markProcessed(handle, key, due.lastInboxId(), now));
             failures.remove(key);
             retryAt.remove(key);
-            recordsApplied.incrementAndGet();
             return true;
         } catch (InvalidGrantException e) {
             // The tenant is marked needs_reauthorization by the token store; its events wait in the inbox.
