@@ -62,7 +62,7 @@ CREATE TABLE table_guard (
     table_name   VARCHAR(100) NOT NULL,
     state        VARCHAR(16)  NOT NULL,        -- ok | blocked
     reason       VARCHAR(2000),
-    fix          VARCHAR(500),
+    fix          VARCHAR(2000),
     checked_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (route, table_name)
 );

@@ -51,9 +51,21 @@ public final class DemoWorld implements AutoCloseable {
 
     /** How the world is set up; {@link #defaults(Path)} is what {@code mlc demo} uses. */
     public record Options(Path dataDir, long seed, int simulatorPort, Duration powerBiTokenLifetime,
-                          int freshBooksAccessTokenSeconds, Duration coalesceWindow) {
+                          int freshBooksAccessTokenSeconds, Duration coalesceWindow, ConnectorConfig.Store store) {
+        /** With the default store: an H2 file in {@code dataDir}. */
+        public Options(Path dataDir, long seed, int simulatorPort, Duration powerBiTokenLifetime,
+                       int freshBooksAccessTokenSeconds, Duration coalesceWindow) {
+            this(dataDir, seed, simulatorPort, powerBiTokenLifetime, freshBooksAccessTokenSeconds, coalesceWindow, null);
+        }
+
         public static Options defaults(Path dataDir) {
             return new Options(dataDir, 42, 0, Duration.ofSeconds(3599), 43_200, Duration.ofMillis(500));
+        }
+
+        /** The same world on another store, e.g. PostgreSQL. */
+        public Options withStore(ConnectorConfig.Store other) {
+            return new Options(dataDir, seed, simulatorPort, powerBiTokenLifetime, freshBooksAccessTokenSeconds,
+                    coalesceWindow, other);
         }
     }
 
@@ -77,8 +89,11 @@ public final class DemoWorld implements AutoCloseable {
                     "  port: " + port,
                     "  public-base-url: " + publicUrl,
                     "store:",
-                    "  jdbc-url: jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("ml-connector")
-                            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE",
+                    options.store() == null
+                            ? "  jdbc-url: jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("ml-connector")
+                                    + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
+                            : "  jdbc-url: " + options.store().jdbcUrl() + "\n  username: " + options.store().username()
+                                    + "\n  password: '" + options.store().password() + "'",
                     "secrets:",
                     "  keyset-path: " + options.dataDir().toAbsolutePath().resolve("keyset.json"),
                     "freshbooks:",

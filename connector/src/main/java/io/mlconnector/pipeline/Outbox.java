@@ -80,20 +80,27 @@ public final class Outbox {
     }
 
     public void markSent(String batchId, Instant now) {
-        update("UPDATE outbox_batch SET state = 'sent', sent_at = :now, attempts = attempts + 1,"
-                + " last_error = NULL WHERE batch_id = :id", batchId, now, null);
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE outbox_batch SET state = 'sent', sent_at = :now, attempts = attempts + 1, last_error = NULL
+                        WHERE batch_id = :id""")
+                .bind("id", batchId).bind("now", now).execute());
     }
 
     /** A failed or throttled attempt: try again at {@code nextAttemptAt}. */
     public void retryLater(String batchId, Instant nextAttemptAt, String error) {
-        update("UPDATE outbox_batch SET attempts = attempts + 1, next_attempt_at = :now, last_error = :error"
-                + " WHERE batch_id = :id", batchId, nextAttemptAt, error);
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE outbox_batch SET attempts = attempts + 1, next_attempt_at = :at, last_error = :error
+                        WHERE batch_id = :id""")
+                .bind("id", batchId).bind("at", nextAttemptAt).bind("error", clip(error)).execute());
     }
 
     /** Power BI refused the batch for a reason retrying cannot fix: keep it aside with the reason. */
     public void quarantine(String batchId, String reason, Instant now) {
-        update("UPDATE outbox_batch SET state = 'quarantined', attempts = attempts + 1, last_error = :error,"
-                + " next_attempt_at = :now WHERE batch_id = :id", batchId, now, reason);
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE outbox_batch SET state = 'quarantined', attempts = attempts + 1, last_error = :error,
+                               next_attempt_at = :now
+                        WHERE batch_id = :id""")
+                .bind("id", batchId).bind("now", now).bind("error", clip(reason)).execute());
     }
 
     /** Puts a quarantined batch back in line (after the cause was fixed). */
@@ -142,14 +149,9 @@ public final class Outbox {
                         WHERE r.batch_id IS NULL OR b.state <> 'sent'""").mapTo(Long.class).one());
     }
 
-    private void update(String sql, String batchId, Instant now, String error) {
-        jdbi.useHandle(h -> {
-            var update = h.createUpdate(sql).bind("id", batchId).bind("now", now);
-            if (sql.contains(":error")) {
-                update.bind("error", error == null ? null : error.length() > 2000 ? error.substring(0, 2000) : error);
-            }
-            update.execute();
-        });
+    /** Error texts are kept to the column's 2,000 characters. */
+    static String clip(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
     }
 
     private static Batch batch(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)

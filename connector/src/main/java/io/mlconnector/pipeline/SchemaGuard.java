@@ -48,7 +48,7 @@ public final class SchemaGuard {
     public void block(String table, String reason, String fix) {
         Instant now = clock.instant();
         nextProbe.put(table, now.plus(recheckEvery));
-        save(table, "blocked", reason, fix, now);
+        save(table, "blocked", Outbox.clip(reason), Outbox.clip(fix), now);
     }
 
     /** The table accepted rows (or was fixed): unblock it. */

@@ -13,6 +13,7 @@ import io.mlconnector.sim.freshbooks.Truth;
 import io.mlconnector.sim.powerbi.PostRowsRecord;
 import io.mlconnector.sim.powerbi.PowerBiSimulator;
 import io.mlconnector.store.Tenant;
+import io.mlconnector.store.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +63,17 @@ class EndToEndIT {
 
     @Test
     void athousandChangesUnderFaultsEndEqualToFreshBooksTruth() {
-        try (DemoWorld world = DemoWorld.start(options(dataDir, 7), Clock.systemUTC())) {
+        thousandChangesUnderFaults(options(dataDir, 7));
+    }
+
+    /** The same run with the connector on a real PostgreSQL (the scaled-out store) instead of H2. */
+    @Test
+    void theSameOnPostgreSql() {
+        thousandChangesUnderFaults(options(dataDir, 13).withStore(TestDatabases.postgresConfig()));
+    }
+
+    private static void thousandChangesUnderFaults(DemoWorld.Options options) {
+        try (DemoWorld world = DemoWorld.start(options, Clock.systemUTC())) {
             FreshBooksSimulator freshBooks = world.freshBooks();
             PowerBiSimulator powerBi = world.simulators().powerBi();
             freshBooks.generator().step(150); // history for the backfill

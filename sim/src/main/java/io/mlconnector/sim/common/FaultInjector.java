@@ -90,6 +90,16 @@ public final class FaultInjector {
         rules.clear();
     }
 
+    /** The rules in the order they are tried. */
+    public List<Rule> rules() {
+        return List.copyOf(rules);
+    }
+
+    /** The clock judging the rules' windows. */
+    public Clock clock() {
+        return clock;
+    }
+
     public List<Injected> injected() {
         return List.copyOf(injected);
     }
@@ -115,9 +125,15 @@ public final class FaultInjector {
         }
     }
 
-    /** A Javalin before-handler applying this injector; {@code errorBody} renders the simulator's own error shape. */
+    /**
+     * A Javalin before-handler applying this injector; {@code errorBody} renders the simulator's own error shape.
+     * The simulator's own {@code /sim} paths (views, {@link FaultControl}) are never faulted.
+     */
     public Handler beforeHandler(ErrorBody errorBody) {
         return ctx -> {
+            if (ctx.path().equals("/sim") || ctx.path().startsWith("/sim/")) {
+                return;
+            }
             Optional<Rule> rule = decide(ctx.path());
             if (rule.isPresent()) {
                 apply(rule.get(), ctx, errorBody);

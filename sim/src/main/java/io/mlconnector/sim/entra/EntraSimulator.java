@@ -3,6 +3,7 @@ package io.mlconnector.sim.entra;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson3;
+import io.mlconnector.sim.common.FaultControl;
 import io.mlconnector.sim.common.FaultInjector;
 import io.mlconnector.sim.common.Json;
 import io.mlconnector.sim.common.LocalhostCertificate;
@@ -24,7 +25,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 /**
  * Microsoft Entra ID, as far as a service principal getting Power BI tokens sees it (reference powerbi-api.md §1):
  * the v2.0 token endpoint (client credentials), instance discovery, OpenID metadata and the signing keys.
- * HTTPS only, with a certificate generated at start-up for localhost.
+ * HTTPS only, with a certificate generated at start-up for localhost. Fault rules can be added and cleared over
+ * HTTP at {@code /sim/faults} ({@link FaultControl}), which is never faulted itself.
  */
 public final class EntraSimulator implements AutoCloseable {
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(3599);
@@ -69,6 +71,10 @@ public final class EntraSimulator implements AutoCloseable {
             cfg.routes.before(faults.beforeHandler((status, message) ->
                     Json.MAPPER.writeValueAsString(new EntraError(status, status == 429 ? "temporarily_unavailable"
                             : "server_error", 90033, message).body(clock, UUID.randomUUID().toString()))));
+            FaultControl faultControl = new FaultControl(faults); // /sim paths skip the before-handler
+            cfg.routes.get(FaultControl.PATH, faultControl::list);
+            cfg.routes.post(FaultControl.PATH, faultControl::add);
+            cfg.routes.delete(FaultControl.PATH, faultControl::clear);
             cfg.routes.post("/{tenant}/oauth2/v2.0/token", this::token);
             cfg.routes.get("/common/discovery/instance", this::instanceDiscovery);
             cfg.routes.get("/{tenant}/v2.0/.well-known/openid-configuration", this::openIdConfiguration);
@@ -190,7 +196,10 @@ public final class EntraSimulator implements AutoCloseable {
         return certificate.clientSslContextTrustingSelf();
     }
 
-    /** Validates tokens this simulator issued, on the same clock; the Power BI simulator uses it. */
+    /**
+     * Validates tokens this simulator issued; {@link TokenValidator#validate(String)} judges expiry on this
+     * simulator's clock. The Power BI simulator passes its own instant instead (see {@link TokenValidator}).
+     */
     public TokenValidator tokenValidator() {
         return new TokenValidator(issuer.publicKey(), clock);
     }

@@ -14,7 +14,11 @@ import java.util.Date;
 
 /**
  * Checks a bearer token issued by the Entra simulator: RS256 signature by its key, {@code aud} = Power BI,
- * and {@code nbf}/{@code exp} against the injected clock (no skew allowance, so a moved clock expires it exactly).
+ * and {@code nbf}/{@code exp} against an instant (no skew allowance, so a moved clock expires it exactly).
+ *
+ * <p>Whose clock judges expiry is the caller's choice: {@link #validate(String, Instant)} takes the instant, so a
+ * resource server (the Power BI simulator) passes its own {@code now}, as the real API judges {@code exp} on its own
+ * clock, not Entra's. {@link #validate(String)} uses the clock given to the constructor.
  */
 public final class TokenValidator {
     private final RSAPublicKey signingKey;
@@ -25,7 +29,13 @@ public final class TokenValidator {
         this.clock = clock;
     }
 
+    /** Validates at the constructor clock's current instant. */
     public ValidatedToken validate(String token) {
+        return validate(token, clock.instant());
+    }
+
+    /** Validates with {@code now} judging {@code nbf} and {@code exp}. */
+    public ValidatedToken validate(String token, Instant now) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -47,7 +57,6 @@ public final class TokenValidator {
         if (expiration == null || appId == null || tenantId == null) {
             throw new InvalidTokenException(Reason.MALFORMED, "token lacks exp, appid or tid");
         }
-        Instant now = clock.instant();
         if (notBefore != null && now.isBefore(notBefore.toInstant())) {
             throw new InvalidTokenException(Reason.NOT_YET_VALID, "token is not valid yet");
         }
@@ -55,6 +64,11 @@ public final class TokenValidator {
             throw new InvalidTokenException(Reason.EXPIRED, "token expired at " + expiration.toInstant());
         }
         return new ValidatedToken(appId, tenantId, stringClaim(claims, "oid"), expiration.toInstant());
+    }
+
+    /** The same key, with expiry judged on {@code otherClock} by {@link #validate(String)}. */
+    public TokenValidator withClock(Clock otherClock) {
+        return new TokenValidator(signingKey, otherClock);
     }
 
     private boolean verifies(SignedJWT jwt) {

@@ -36,11 +36,16 @@ final class DatasetQuota {
     }
 
     /**
+     * @param rows at most {@code rowsPerHour}: a larger request can never be admitted (callers refuse it first)
      * @param largeTable whether a table of the dataset holds at least {@code largeTableRows} rows
      * @return the refusal with the longest wait among the breached windows (the request is admitted only when all
      *     admit it, and each window only frees up as time passes), or empty when the request may go ahead
      */
     Optional<Refusal> check(Instant now, long rows, boolean largeTable) {
+        if (rows > limits.rowsPerHour()) {
+            // No wait would ever admit it, so no Retry-After can be computed; the caller refuses it with 400.
+            throw new IllegalArgumentException(rows + " rows can never fit " + limits.rowsPerHour() + " rows per hour");
+        }
         expire(now);
         Refusal worst = null;
         worst = longer(worst, requestWindow(now, MINUTE, limits.postsPerMinute(),

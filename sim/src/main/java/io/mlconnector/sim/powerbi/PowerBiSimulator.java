@@ -3,6 +3,7 @@ package io.mlconnector.sim.powerbi;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson3;
+import io.mlconnector.sim.common.FaultControl;
 import io.mlconnector.sim.common.FaultInjector;
 import io.mlconnector.sim.common.Json;
 import io.mlconnector.sim.entra.InvalidTokenException;
@@ -25,7 +26,12 @@ import tools.jackson.databind.JsonNode;
  * The Power BI REST API's push-dataset surface (reference powerbi-api.md §2), plain HTTP, for service principals
  * holding tokens from the Entra simulator. Handlers only authenticate, apply injected faults and call one
  * {@link PushDatasetStore} operation. Also serves {@code /sim}: a read-only view of datasets and rows for tests
- * and people.
+ * and people, and {@code /sim/faults} ({@link FaultControl}) to add and clear fault rules over HTTP.
+ *
+ * <p>Clocks: token expiry ({@code exp}, {@code nbf}) is judged on <em>this</em> simulator's clock, as the real
+ * API judges it on its own; the {@link TokenValidator} passed in only supplies Entra's signing key, and its own
+ * clock is ignored here. So with separate clocks, moving the Power BI clock past {@code exp} expires the token,
+ * and moving only Entra's clock does not.
  */
 public final class PowerBiSimulator implements AutoCloseable {
     private static final String ODATA_JSON = "application/json; odata.metadata=minimal; odata.streaming=true";
@@ -85,7 +91,11 @@ public final class PowerBiSimulator implements AutoCloseable {
                 cfg.routes.put(path, this::myWorkspace);
                 cfg.routes.delete(path, this::myWorkspace);
             }
-            SimInspector inspector = new SimInspector(store, postRowsLog);
+            FaultControl faultControl = new FaultControl(faults); // handlers never call injectFaults: not faulted
+            cfg.routes.get(FaultControl.PATH, faultControl::list);
+            cfg.routes.post(FaultControl.PATH, faultControl::add);
+            cfg.routes.delete(FaultControl.PATH, faultControl::clear);
+            SimInspector inspector = new SimInspector(store, postRowsLog, faults);
             cfg.routes.get("/sim", inspector::page);
             cfg.routes.get("/sim/datasets", inspector::datasets);
             cfg.routes.get("/sim/datasets/{datasetId}/tables/{tableName}/rows", inspector::rows);
@@ -207,7 +217,7 @@ public final class PowerBiSimulator implements AutoCloseable {
             throw PowerBiApiException.unauthenticated();
         }
         try {
-            return tokens.validate(authorization.substring(7).trim());
+            return tokens.validate(authorization.substring(7).trim(), clock.instant());
         } catch (InvalidTokenException e) {
             if (e.reason() == InvalidTokenException.Reason.EXPIRED) {
                 throw PowerBiApiException.tokenExpired(store.settings().expiredTokenStatus());

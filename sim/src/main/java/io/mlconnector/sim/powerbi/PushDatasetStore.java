@@ -217,8 +217,13 @@ public final class PushDatasetStore {
 
     /**
      * Validates and appends the rows of a pending POST, all or nothing. Order: row validation (400), the
-     * None-retention cap (400, see below), then the quotas (429 with Retry-After). Only written requests count
-     * toward the quotas.
+     * None-retention cap (400, see below), a row count above the whole hourly rows budget (400, see below), then
+     * the quotas (429 with Retry-After). Only written requests count toward the quotas.
+     *
+     * <p>Retry-After is the time until the quota admits the same request (reference §5). A request with more rows
+     * than {@code rowsPerHour} is never admitted, however long it waits, so it gets 400 with the reason instead of a
+     * 429 a client would retry for ever. Only reachable with shrunk limits: the documented 10,000 rows per POST are
+     * far below 1,000,000 rows per hour.
      *
      * <p>At the 5,000,000-row cap of a None-retention table the reference says nothing (open question 5); the strict
      * reading chosen here refuses the whole POST that would exceed it with 400 and writes nothing.
@@ -236,6 +241,11 @@ public final class PushDatasetStore {
                 throw PowerBiApiException.invalidRequest("Table '" + table.name() + "' holds " + stored.size()
                         + " rows; adding " + rows.size() + " would exceed the limit of " + limits.noneRetentionMaxRows()
                         + " rows for a dataset without retention policy.");
+            }
+            if (rows.size() > limits.rowsPerHour()) {
+                throw PowerBiApiException.invalidRequest("The request has " + rows.size() + " rows, more than the "
+                        + limits.rowsPerHour() + " rows per hour allowed for this dataset, so it can never be"
+                        + " accepted; split it into smaller requests.");
             }
             Instant now = clock.instant();
             Optional<DatasetQuota.Refusal> refusal = dataset.quota.check(now, rows.size(),

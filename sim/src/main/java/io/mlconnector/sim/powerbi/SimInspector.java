@@ -1,20 +1,27 @@
 package io.mlconnector.sim.powerbi;
 
 import io.javalin.http.Context;
+import io.mlconnector.sim.common.FaultControl;
+import io.mlconnector.sim.common.FaultInjector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The simulator's own read-only views ({@code /sim}): what the datasets hold, as JSON and as a small page. */
+/**
+ * The simulator's own views ({@code /sim}): what the datasets hold, as JSON and as a small page that also documents
+ * the fault control API ({@link FaultControl}) and lists the current rules.
+ */
 final class SimInspector {
     private static final int DEFAULT_LIMIT = 100;
 
     private final PushDatasetStore store;
     private final List<PostRowsRecord> postRowsLog;
+    private final FaultInjector faults;
 
-    SimInspector(PushDatasetStore store, List<PostRowsRecord> postRowsLog) {
+    SimInspector(PushDatasetStore store, List<PostRowsRecord> postRowsLog, FaultInjector faults) {
         this.store = store;
         this.postRowsLog = postRowsLog;
+        this.faults = faults;
     }
 
     void datasets(Context ctx) {
@@ -63,8 +70,65 @@ final class SimInspector {
             html.append("</table>");
         }
         html.append("<p>").append(postRowsLog.size()).append(" POST rows requests received (")
-                .append("<a href=\"/sim/post-rows-log\">log</a>).</p></body></html>");
+                .append("<a href=\"/sim/post-rows-log\">log</a>).</p>");
+        faultSection(html);
+        html.append("</body></html>");
         ctx.html(html.toString());
+    }
+
+    private void faultSection(StringBuilder html) {
+        List<FaultInjector.Rule> rules = faults.rules();
+        html.append("<h2>Faults</h2><p>").append(rules.size()).append(" rule(s) active, ")
+                .append(faults.injected().size()).append(" fault(s) injected so far (<a href=\"")
+                .append(FaultControl.PATH).append("\">").append(FaultControl.PATH).append("</a>).</p>");
+        if (!rules.isEmpty()) {
+            html.append("<table><tr><th>kind</th><th>share</th><th>from</th><th>until</th><th>path contains</th>"
+                    + "<th>status</th><th>Retry-After</th><th>latency ms</th></tr>");
+            for (FaultInjector.Rule rule : rules) {
+                FaultInjector.Kind kind = rule.kind();
+                html.append("<tr><td>").append(kind).append("</td><td>").append(rule.share())
+                        .append("</td><td>").append(rule.from() == null ? "" : rule.from())
+                        .append("</td><td>").append(rule.until() == null ? "" : rule.until())
+                        .append("</td><td>").append(rule.pathContains() == null ? "" : escape(rule.pathContains()))
+                        .append("</td><td>").append(kind == FaultInjector.Kind.SERVER_ERROR
+                                || kind == FaultInjector.Kind.THROTTLE ? String.valueOf(rule.status()) : "")
+                        .append("</td><td>").append(kind == FaultInjector.Kind.THROTTLE
+                                ? String.valueOf(rule.retryAfterSeconds()) : "")
+                        .append("</td><td>").append(kind == FaultInjector.Kind.LATENCY
+                                ? String.valueOf(rule.latency().toMillis()) : "")
+                        .append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+        html.append("""
+                <h3>Fault control API</h3>
+                <p>Faults apply to the REST API (<code>/v1.0/…</code>), never to <code>/sim</code> paths. Rules are
+                tried in order; the first that matches the path and the clock window and wins its <code>share</code>
+                roll answers the request (LATENCY delays it, then the request goes on).</p>
+                <ul>
+                <li><code>GET /sim/faults</code> lists the rules: <code>{"now":…,"rules":[…],"injected":n}</code>.</li>
+                <li><code>POST /sim/faults</code> adds a rule (201, the rule as stored), body e.g.
+                <code>{"kind":"THROTTLE","share":1,"fromSeconds":0,"untilSeconds":60,"pathContains":"/rows",
+                "retryAfterSeconds":30}</code>.</li>
+                <li><code>DELETE /sim/faults</code> clears every rule: <code>{"cleared":n}</code>.</li>
+                </ul>
+                <table><tr><th>field</th><th>meaning</th></tr>
+                <tr><td>kind</td><td>required: <code>THROTTLE</code> (429 + Retry-After), <code>SERVER_ERROR</code>
+                (5xx), <code>LATENCY</code> (slow answer)</td></tr>
+                <tr><td>share</td><td>probability 0..1 that a matching request is hit (default 1; seeded)</td></tr>
+                <tr><td>fromSeconds, untilSeconds</td><td>window in seconds relative to the simulator's clock now
+                (absent = open); stored as absolute instants</td></tr>
+                <tr><td>pathContains</td><td>only paths containing this text (absent = every path)</td></tr>
+                <tr><td>status</td><td>SERVER_ERROR: 500..599 (default 500); THROTTLE: 429</td></tr>
+                <tr><td>retryAfterSeconds</td><td>THROTTLE only, the Retry-After header (default 1)</td></tr>
+                <tr><td>latencyMillis</td><td>LATENCY only, required, 1..""").append(FaultControl.MAX_LATENCY_MILLIS)
+                .append("""
+                </td></tr></table>
+                <p>Invalid rules get 400 <code>{"message":…}</code>. The Entra ID simulator has the same API at
+                <code>https://localhost:{its port}/sim/faults</code>.</p>
+                <p>Example: <code>curl -X POST -H 'Content-Type: application/json'
+                -d '{"kind":"SERVER_ERROR","status":503,"share":0.2}' http://localhost:{port}/sim/faults</code></p>
+                """);
     }
 
     private Map<String, Object> datasetJson(DatasetSummary dataset) {

@@ -165,6 +165,30 @@ class EntraSimulatorIT {
     }
 
     @Test
+    void faultsCanBeGivenOverHttpsAndTheControlApiIsNeverFaulted() throws Exception {
+        String control = entra.baseUrl() + "/sim/faults";
+        HttpResponse<String> added = send(HttpRequest.newBuilder(URI.create(control))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"THROTTLE\",\"retryAfterSeconds\":4}")));
+        assertThat(added.statusCode()).isEqualTo(201);
+
+        HttpResponse<String> throttled = post(APP.tenantId(), form("client_id", APP.clientId(),
+                "client_secret", APP.clientSecret(), "grant_type", "client_credentials", "scope", SCOPE), null);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("4");
+        assertThat(Json.MAPPER.readTree(throttled.body()).get("error").asString()).isEqualTo("temporarily_unavailable");
+
+        HttpResponse<String> listed = send(HttpRequest.newBuilder(URI.create(control)).GET());
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(listed.body()).get("rules").get(0).get("kind").asString()).isEqualTo("THROTTLE");
+        HttpResponse<String> cleared = send(HttpRequest.newBuilder(URI.create(control)).DELETE());
+        assertThat(Json.MAPPER.readTree(cleared.body()).get("cleared").asInt()).isEqualTo(1);
+        assertThat(post(APP.tenantId(), form("client_id", APP.clientId(), "client_secret", APP.clientSecret(),
+                "grant_type", "client_credentials", "scope", SCOPE), null).statusCode()).isEqualTo(200);
+        assertThat(entra.faults().injected()).hasSize(1);
+    }
+
+    @Test
     void pemCertificateNamesLocalhost() throws Exception {
         assertThat(entra.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
         assertThat(entra.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
@@ -190,6 +214,10 @@ class EntraSimulatorIT {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -1,6 +1,7 @@
 package io.mlconnector.sim.powerbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -94,5 +95,14 @@ class DatasetQuotaTest {
             assertThat(quota.check(T0.plusSeconds(1), 1, false)).isPresent(); // refused, not recorded
         }
         assertThat(quota.check(T0.plusSeconds(60), 1, false)).isEmpty();
+    }
+
+    @Test
+    void aRequestOfTheWholeHourlyBudgetFitsAnEmptyHourButOneMoreRowNeverDoes() {
+        DatasetQuota small = new DatasetQuota(PushLimits.DOCUMENTED.withRowsPerHour(10));
+
+        assertThat(small.check(T0, 10, false)).isEmpty();
+        assertThatThrownBy(() -> small.check(T0, 11, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("can never fit");
     }
 }

@@ -395,6 +395,26 @@ class PowerBiSimulatorIT {
     }
 
     @Test
+    void aPostLargerThanTheWholeHourlyRowsBudgetIs400NotA429ThatCanNeverBeMet() {
+        restartWith(PushLimits.DOCUMENTED.withRowsPerHour(10), PowerBiSettings.STRICT);
+        String token = sims.token();
+        String id = sims.createDataset(token, "None", DATASET);
+
+        HttpResponse<String> tooBig = sims.postRows(token, id, "Events", rows(0, 11));
+
+        assertInvalidRequest(tooBig, "The request has 11 rows, more than the 10 rows per hour allowed for this"
+                + " dataset, so it can never be accepted; split it into smaller requests.");
+        assertThat(tooBig.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(sims.powerBi.rows(id, "Events")).isEmpty();
+        // Also when the hour already holds rows (where a 429 would have named a wait that frees too little).
+        assertThat(sims.postRows(token, id, "Events", rows(0, 4)).statusCode()).isEqualTo(200);
+        assertThat(sims.postRows(token, id, "Events", rows(4, 11)).statusCode()).isEqualTo(400);
+        assertThat(sims.postRows(token, id, "Events", rows(4, 10)).statusCode()).as("fits later: 429").isEqualTo(429);
+        assertThat(sims.powerBi.rows(id, "Events")).hasSize(4);
+        assertThat(sims.powerBi.postRowsLog()).extracting(PostRowsRecord::status).containsExactly(400, 200, 400, 429);
+    }
+
+    @Test
     void largeTablesAllowOnly120PostsPerHour() {
         PushLimits limits = new PushLimits(75, 75, 75, 10_000, 16_000_000L, 4_000, 120, 1_000_000L, 5,
                 3, 4, 200_000L, 5_000_000L); // 3 posts/hour once a table holds 4 rows
@@ -462,6 +482,59 @@ class PowerBiSimulatorIT {
         assertThat(sims.postRows(token, id, "Events", rows(0, 1)).statusCode()).isEqualTo(200);
         assertThat(sims.powerBi.rows(id, "Events")).hasSize(1);
         assertThat(sims.powerBi.postRowsLog()).extracting(PostRowsRecord::status).containsExactly(503, 429, 200);
+    }
+
+    @Test
+    void faultsCanBeAddedListedAndClearedOverHttpAndTheControlApiIsNeverFaulted() {
+        String token = sims.token();
+        String id = sims.createDataset(token, "None", DATASET);
+        String control = sims.powerBi.baseUrl() + "/sim/faults";
+
+        HttpResponse<String> added = sims.call("POST", control, null, """
+                {"kind":"THROTTLE","fromSeconds":0,"untilSeconds":60,"pathContains":"/rows","retryAfterSeconds":9}""");
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(json(added).get("from").asString()).isEqualTo("2026-03-01T10:00:00Z");
+        assertThat(json(added).get("until").asString()).isEqualTo("2026-03-01T10:01:00Z");
+        assertThat(sims.call("POST", control, null, "{\"kind\":\"SERVER_ERROR\",\"status\":502}").statusCode())
+                .isEqualTo(201); // every path, including /sim/faults if it were faultable
+
+        JsonNode listed = json(sims.call("GET", control, null, null));
+        assertThat(listed.get("now").asString()).isEqualTo("2026-03-01T10:00:00Z");
+        assertThat(listed.get("rules").size()).isEqualTo(2);
+        assertThat(listed.get("rules").get(0).get("retryAfterSeconds").asInt()).isEqualTo(9);
+        assertThat(listed.get("rules").get(1).get("status").asInt()).isEqualTo(502);
+        HttpResponse<String> throttled = sims.postRows(token, id, "Events", rows(0, 1));
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValue("9");
+        assertThat(sims.call("GET", sims.group("/datasets"), token, null).statusCode()).isEqualTo(502);
+        assertThat(sims.call("GET", sims.powerBi.baseUrl() + "/sim/datasets", null, null).statusCode()).isEqualTo(200);
+        assertThat(sims.call("GET", sims.powerBi.baseUrl() + "/sim", null, null).body())
+                .contains("2 rule(s) active", "Fault control API", "retryAfterSeconds");
+
+        HttpResponse<String> bad = sims.call("POST", control, null, "{\"kind\":\"LATENCY\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("message").asString()).isEqualTo("A LATENCY rule needs latencyMillis.");
+
+        HttpResponse<String> cleared = sims.call("DELETE", control, null, null);
+        assertThat(json(cleared).get("cleared").asInt()).isEqualTo(2);
+        assertThat(json(sims.call("GET", control, null, null)).get("rules").size()).isZero();
+        assertThat(sims.postRows(token, id, "Events", rows(0, 1)).statusCode()).isEqualTo(200);
+        assertThat(sims.powerBi.faults().injected()).extracting(FaultInjector.Injected::kind)
+                .containsExactly(FaultInjector.Kind.THROTTLE, FaultInjector.Kind.SERVER_ERROR);
+    }
+
+    @Test
+    void aWindowGivenOverHttpFollowsThePowerBiClock() {
+        String token = sims.token();
+        String id = sims.createDataset(token, "None", DATASET);
+        sims.call("POST", sims.powerBi.baseUrl() + "/sim/faults", null,
+                "{\"kind\":\"SERVER_ERROR\",\"status\":503,\"fromSeconds\":30,\"untilSeconds\":90}");
+
+        assertThat(sims.postRows(token, id, "Events", rows(0, 1)).statusCode()).isEqualTo(200);
+        sims.clock.advance(Duration.ofSeconds(30));
+        assertThat(sims.postRows(token, id, "Events", rows(1, 1)).statusCode()).isEqualTo(503);
+        sims.clock.advance(Duration.ofSeconds(60));
+        assertThat(sims.postRows(token, id, "Events", rows(2, 1)).statusCode()).isEqualTo(200);
     }
 
     // ---- the /sim views ----

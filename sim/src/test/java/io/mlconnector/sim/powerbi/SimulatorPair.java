@@ -15,19 +15,33 @@ import java.time.Duration;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
-/** Entra and Power BI simulators on one mutable clock, a workspace with the demo app as Member, and an HTTP client. */
+/**
+ * Entra and Power BI simulators on mutable clocks (one shared clock unless separate ones are asked for), a workspace
+ * with the demo app as Member, and an HTTP client.
+ */
 final class SimulatorPair implements AutoCloseable {
     static final String WORKSPACE = "33333333-3333-3333-3333-333333333333";
     static final RegisteredApp APP = RegisteredApp.DEMO;
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    final FaultInjector faults = new FaultInjector(clock, 7);
+    static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
+
+    /** The Power BI simulator's clock (and Entra's, unless separate clocks were asked for). */
+    final MutableClock clock;
+    final MutableClock entraClock;
+    final FaultInjector faults;
     final EntraSimulator entra;
     final PowerBiSimulator powerBi;
     final HttpClient http;
 
     SimulatorPair(PushLimits limits, PowerBiSettings settings) {
-        entra = new EntraSimulator(clock, new FaultInjector(clock, 1), Duration.ofSeconds(3599));
+        this(limits, settings, false);
+    }
+
+    SimulatorPair(PushLimits limits, PowerBiSettings settings, boolean separateClocks) {
+        clock = new MutableClock(START);
+        entraClock = separateClocks ? new MutableClock(START) : clock;
+        faults = new FaultInjector(clock, 7);
+        entra = new EntraSimulator(entraClock, new FaultInjector(entraClock, 1), Duration.ofSeconds(3599));
         entra.registerApp(APP).start(0);
         powerBi = new PowerBiSimulator(clock, entra.tokenValidator(), faults, limits, settings).start(0);
         powerBi.addWorkspace(WORKSPACE, "Demo").addMember(WORKSPACE, APP.clientId(), WorkspaceRole.MEMBER);
