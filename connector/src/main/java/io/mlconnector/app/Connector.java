@@ -28,10 +28,8 @@ import io.mlconnector.pipeline.SweepScheduler;
 import io.mlconnector.pipeline.Sweeper;
 import io.mlconnector.pipeline.WebhookWorker;
 import io.mlconnector.powerbi.DatasetProvisioner;
-import io.mlconnector.powerbi.MsalTokenSource;
+import io.mlconnector.powerbi.PowerBiConnection;
 import io.mlconnector.powerbi.PushDatasetClient;
-import io.mlconnector.powerbi.RetentionPolicy;
-import io.mlconnector.powerbi.TrustedCertificates;
 import io.mlconnector.store.CallbackRepository;
 import io.mlconnector.store.Database;
 import io.mlconnector.store.InboxRepository;
@@ -110,17 +108,10 @@ public final class Connector implements AutoCloseable {
 
         // Power BI side
         ConnectorConfig.PowerBi pbi = config.powerbi();
-        MsalTokenSource powerBiTokens = new MsalTokenSource(new MsalTokenSource.Settings(pbi.authorityHost(),
-                pbi.tenantId(), pbi.clientId(), pbi.clientSecret(), pbi.trustedCertificatePem()), clock);
-        HttpClient powerBiHttp = pbi.trustedCertificatePem() == null ? http : HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .sslContext(TrustedCertificates.sslContextTrustingDefaultsAnd(pbi.trustedCertificatePem())).build();
-        // The setting names the host; the client wants the REST root under it.
-        java.net.URI restRoot = java.net.URI.create(pbi.apiBaseUrl().toString().replaceAll("/+$", "") + "/v1.0/myorg");
-        PushDatasetClient powerBi = new PushDatasetClient(powerBiHttp, restRoot, powerBiTokens,
-                Duration.ofSeconds(60), clock);
-        DatasetModel model = DatasetModel.freshBooks(pbi.datasetName());
-        DatasetProvisioner provisioner = new DatasetProvisioner(powerBi, RetentionPolicy.NONE);
+        PowerBiConnection powerBiSide = PowerBiConnection.from(pbi, clock);
+        PushDatasetClient powerBi = powerBiSide.client();
+        DatasetModel model = powerBiSide.model();
+        DatasetProvisioner provisioner = powerBiSide.provisioner();
         String datasetId = provisioner.ensure(pbi.workspaceId(), model).datasetId();
 
         // Between: inbox → worker → ledger → outbox → pusher

@@ -32,8 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Caveat, to be settled with the pipeline: dimension rows are signed too, so after an update the
  * "one" side holds the +1/−1 pair of the old version next to the +1 of the new one. Power BI does
  * not document whether a push dataset enforces uniqueness on the "one" side; if it does, or when a
- * client is renamed and visuals filter through the old name, {@code mlc compact} of the dimension
- * table (clear, reload current +1 rows) restores one row per key. Dimension tables are small.
+ * client is renamed and visuals filter through the old name, a compaction of the dimension table (clear,
+ * reload current +1 rows; DESIGN §3, not built yet) would restore one row per key. Dimension tables are small.
  */
 public final class DatasetModel {
 

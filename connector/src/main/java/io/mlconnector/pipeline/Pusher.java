@@ -33,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Pusher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
-    static final String SCHEMA_FIX = "mlc dataset sync";
+    static final String SCHEMA_FIX = SchemaDiff.FIX_COMMAND;
     private static final tools.jackson.databind.json.JsonMapper ROW_JSON = PipelineJson.mapper();
 
     /** Where the route's rows go. */
@@ -196,7 +196,7 @@ public final class Pusher implements AutoCloseable {
                 throw e;
             }
             guard.block(table, "dataset " + target.datasetId() + " cannot be read in workspace "
-                    + target.workspaceId() + ": " + e.getMessage(), "mlc dataset create");
+                    + target.workspaceId() + ": " + e.getMessage(), SchemaDiff.MISSING_DATASET_FIX);
             return false;
         }
         if (!tables.contains(table)) {

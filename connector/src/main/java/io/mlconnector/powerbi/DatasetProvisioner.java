@@ -75,7 +75,7 @@ public final class DatasetProvisioner {
         }
         if (put.stream().anyMatch(name -> !present.contains(name)) && !model.relationships().isEmpty()) {
             warn(warnings, "tables added to an existing dataset get no relationships (Power BI sets them only at "
-                    + "creation); delete the dataset and run " + SchemaDiff.FIX_COMMAND + " to get them");
+                    + "creation); to get them: " + SchemaDiff.MISSING_TABLE_FIX);
         }
         return new Provisioned(datasetId, false, put, warnings);
     }

@@ -22,16 +22,27 @@ import java.util.stream.Collectors;
  */
 public final class SchemaDiff {
 
+    /** PUTs every table's columns and measures; a running connector retries blocked tables within 30 s. */
     public static final String FIX_COMMAND = "mlc dataset sync";
+
+    /** Creates the dataset from the mapping when the workspace has none with its name. */
+    public static final String CREATE_COMMAND = "mlc dataset create";
+
+    /** The connector pushes to the dataset id it found at start, so a re-created dataset needs a restart. */
+    public static final String MISSING_DATASET_FIX = CREATE_COMMAND + " (creates it with all tables, measures and "
+            + "relationships), then restart the connector if it runs (it pushes to the dataset it found at start)";
 
     /**
      * A table can only be added by creating the dataset: the reference documents PUT table for existing tables
      * (powerbi-api.md §2.6) and the simulator answers a PUT of a missing table with 404, so sync cannot add it.
+     * Nothing re-sends rows the deleted dataset held (there is no compact or reload command), so the fix says how
+     * to get them back: a fresh store, whose backfill pushes every current record.
      */
-    public static final String MISSING_TABLE_FIX = "delete the dataset in Power BI, then run " + FIX_COMMAND
-            + " (re-creates it with every table, measure and relationship), restart the connector, then mlc compact "
-            + "each table to reload the rows the deleted dataset held; Power BI adds tables to a push dataset only "
-            + "when it is created";
+    public static final String MISSING_TABLE_FIX = "delete the dataset in Power BI, run " + CREATE_COMMAND
+            + " (re-creates it with every table, measure and relationship; Power BI adds tables to a push dataset "
+            + "only when it is created), then restart the connector; rows pushed before are not sent again, so to "
+            + "reload them start the connector on an empty store and connect the businesses again (the backfill "
+            + "pushes every current record)";
 
     public enum Kind {
         MISSING_DATASET, MISSING_TABLE, EXTRA_TABLE, MISSING_COLUMN, EXTRA_COLUMN, COLUMN_TYPE_DIFFERS, COLUMN_REJECTED
@@ -65,7 +76,7 @@ public final class SchemaDiff {
         if (serviceTables.isEmpty()) {
             differences.add(new Difference(Kind.MISSING_DATASET, null, null,
                     "dataset '" + model.datasetName() + "' does not exist in the workspace",
-                    FIX_COMMAND + " (creates it with all tables, measures and relationships)"));
+                    MISSING_DATASET_FIX));
             return differences;
         }
         Map<String, TableInfo> byName = serviceTables.get().stream()
@@ -86,7 +97,7 @@ public final class SchemaDiff {
                 differences.add(new Difference(Kind.EXTRA_TABLE, service.name(), null,
                         "dataset '" + model.datasetName() + "' has a table '" + service.name()
                                 + "' the connector does not write (harmless)",
-                        "none needed; to remove it, delete the dataset and run " + FIX_COMMAND));
+                        "none needed (Power BI removes a table only with its dataset)"));
             }
         }
         return differences;
@@ -136,7 +147,7 @@ public final class SchemaDiff {
         Optional<Table> table = model.table(tableName);
         if (table.isEmpty()) {
             return List.of(new Difference(Kind.MISSING_TABLE, tableName, null,
-                    reason + "; the model has no such table", "check the connector version; then " + FIX_COMMAND));
+                    reason + "; the model has no such table", "check that the connector's version matches the dataset; then " + FIX_COMMAND));
         }
         Set<String> names = new LinkedHashSet<>();
         Matcher m = QUOTED.matcher(message);

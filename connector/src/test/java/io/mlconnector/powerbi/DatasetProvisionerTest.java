@@ -105,7 +105,7 @@ class DatasetProvisionerTest {
 
         assertThat(result.tablesPut()).containsExactly(present);
         assertThat(result.warnings()).singleElement().asString()
-                .contains("'bill_lines'", "delete the dataset in Power BI, then run mlc dataset sync");
+                .contains("'bill_lines'", "delete the dataset in Power BI, run mlc dataset create");
     }
 
     @Test

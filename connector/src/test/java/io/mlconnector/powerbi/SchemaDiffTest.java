@@ -31,7 +31,7 @@ class SchemaDiffTest {
         assertThat(differences).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo(Kind.MISSING_DATASET);
             assertThat(d.description()).contains("'FreshBooks'");
-            assertThat(d.fix()).startsWith("mlc dataset sync");
+            assertThat(d.fix()).startsWith("mlc dataset create").contains("restart the connector");
             assertThat(d.blocksPushes()).isTrue();
         });
     }
@@ -51,7 +51,8 @@ class SchemaDiffTest {
         assertThat(differences.get(1).blocksPushes()).isFalse();
         // PUT cannot add a table to an existing push dataset (powerbi-api.md §2.6): the fix re-creates it.
         assertThat(differences.get(0).toString()).contains("has no table 'bill_lines'",
-                "fix: delete the dataset in Power BI, then run mlc dataset sync");
+                "fix: delete the dataset in Power BI, run mlc dataset create", "connect the businesses again");
+        assertThat(differences.get(1).fix()).doesNotContain("mlc");
     }
 
     @Test

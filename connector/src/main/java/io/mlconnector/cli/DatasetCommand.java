@@ -1,0 +1,142 @@
+package io.mlconnector.cli;
+
+import io.mlconnector.config.ConfigLoader;
+import io.mlconnector.config.ConnectorConfig;
+import io.mlconnector.powerbi.DatasetProvisioner;
+import io.mlconnector.powerbi.PowerBiConnection;
+import io.mlconnector.powerbi.SchemaDiff;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The configured Power BI push dataset against the mapping: check, create, sync (DESIGN §5 "Schema"). */
+@Command(name = "dataset", mixinStandardHelpOptions = true,
+        description = "Check, create or sync the configured Power BI push dataset against the mapping.",
+        subcommands = {DatasetCommand.Check.class, DatasetCommand.Create.class, DatasetCommand.Sync.class})
+public final class DatasetCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code --config}, as {@code serve} takes it: the file, then {@code ML_CONNECTOR_*} over it. */
+    static final class ConfigOption {
+        @Option(names = "--config", defaultValue = ConfigLoader.FILE_NAME,
+                description = "Configuration file (default ${DEFAULT-VALUE}); ML_CONNECTOR_* environment variables override it.")
+        Path configFile;
+
+        PowerBiConnection connect() {
+            ConnectorConfig config = new ConfigLoader().load(configFile, System.getenv());
+            return PowerBiConnection.from(config.powerbi(), Clock.systemUTC());
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Print each difference between the dataset and the mapping, with its fix. "
+                    + "Exit 0 when none blocks pushes, 1 otherwise. Changes nothing.")
+    static final class Check implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PowerBiConnection powerBi = config.connect();
+            List<SchemaDiff.Difference> differences = powerBi.provisioner().check(powerBi.workspaceId(), powerBi.model());
+            PrintWriter out = spec.commandLine().getOut();
+            String dataset = describe(powerBi);
+            long blocking = differences.stream().filter(SchemaDiff.Difference::blocksPushes).count();
+            if (differences.isEmpty()) {
+                out.println("Dataset " + dataset + " has every table of the mapping.");
+            } else {
+                out.println("Dataset " + dataset + ": " + count(differences.size(), "difference") + ", "
+                        + blocking + " blocking pushes");
+                for (SchemaDiff.Difference d : differences) {
+                    out.println((d.blocksPushes() ? "  blocks pushes: " : "  harmless:      ") + d.description());
+                    out.println("                 fix: " + d.fix());
+                }
+            }
+            out.println(COLUMNS_NOTE);
+            return blocking == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create the dataset from the mapping when the workspace has none with its name "
+                    + "(tables, measures, relationships); add tables it lacks. Leaves existing tables alone.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PowerBiConnection powerBi = config.connect();
+            DatasetProvisioner.Provisioned result = powerBi.provisioner().ensure(powerBi.workspaceId(), powerBi.model());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println((result.created() ? "Created dataset " : "Found dataset ") + describe(powerBi) + ": id " + result.datasetId());
+            if (!result.tablesPut().isEmpty()) {
+                out.println("Added tables: " + String.join(", ", result.tablesPut()));
+            }
+            printWarnings(out, result);
+            return 0;
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "PUT every table of the mapping (columns and measures) into the dataset, creating it "
+                    + "when missing. A running connector retries blocked tables within 30 s.")
+    static final class Sync implements Callable<Integer> {
+        @Mixin
+        ConfigOption config;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PowerBiConnection powerBi = config.connect();
+            DatasetProvisioner.Provisioned result = powerBi.provisioner().sync(powerBi.workspaceId(), powerBi.model());
+            PrintWriter out = spec.commandLine().getOut();
+            if (result.created()) {
+                out.println("Created dataset " + describe(powerBi) + " from the mapping: id " + result.datasetId());
+            } else {
+                out.println("Synced dataset " + describe(powerBi) + " (id " + result.datasetId() + "): put "
+                        + count(result.tablesPut().size(), "table")
+                        + (result.tablesPut().isEmpty() ? "" : ": " + String.join(", ", result.tablesPut())));
+            }
+            printWarnings(out, result);
+            // SchemaGuard probes a blocked table every 30 s; the running service is another process.
+            out.println("A running connector retries blocked tables within 30 s; `mlc status` shows them.");
+            return 0;
+        }
+    }
+
+    /** Power BI lists push-dataset tables by name only (powerbi-api.md §2.5), so a check cannot see their columns. */
+    static final String COLUMNS_NOTE = "Columns are compared only where Power BI lists them (for push datasets it lists "
+            + "table names only); a push refused for a column blocks its table, which `mlc status` shows with its fix.";
+
+    private static String describe(PowerBiConnection powerBi) {
+        return "'" + powerBi.model().datasetName() + "' in workspace " + powerBi.workspaceId();
+    }
+
+    private static void printWarnings(PrintWriter out, DatasetProvisioner.Provisioned result) {
+        result.warnings().forEach(w -> out.println("warning: " + w));
+    }
+
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

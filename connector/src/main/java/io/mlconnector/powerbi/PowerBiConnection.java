@@ -1,0 +1,34 @@
+package io.mlconnector.powerbi;
+
+import io.mlconnector.config.ConnectorConfig;
+import io.mlconnector.mapping.DatasetModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The Power BI side built from {@link ConnectorConfig.PowerBi}: the service and the {@code mlc dataset} commands
+ * build it here, so both talk to the same REST root with the same credentials and trust.
+ */
+public record PowerBiConnection(PushDatasetClient client, DatasetProvisioner provisioner, DatasetModel model,
+                                String workspaceId) {
+
+    public static PowerBiConnection from(ConnectorConfig.PowerBi pbi, Clock clock) {
+        MsalTokenSource tokens = new MsalTokenSource(new MsalTokenSource.Settings(pbi.authorityHost(),
+                pbi.tenantId(), pbi.clientId(), pbi.clientSecret(), pbi.trustedCertificatePem()), clock);
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (pbi.trustedCertificatePem() != null) {
+            http.sslContext(TrustedCertificates.sslContextTrustingDefaultsAnd(pbi.trustedCertificatePem()));
+        }
+        PushDatasetClient client = new PushDatasetClient(http.build(), restRoot(pbi.apiBaseUrl()), tokens,
+                Duration.ofSeconds(60), clock);
+        return new PowerBiConnection(client, new DatasetProvisioner(client, RetentionPolicy.NONE),
+                DatasetModel.freshBooks(pbi.datasetName()), pbi.workspaceId());
+    }
+
+    /** The setting names the host; the client wants the REST root under it. */
+    static URI restRoot(URI apiBaseUrl) {
+        return URI.create(apiBaseUrl.toString().replaceAll("/+$", "") + "/v1.0/myorg");
+    }
+}

@@ -1,0 +1,87 @@
+package io.mlconnector.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlconnector.app.Operations;
+import io.mlconnector.pipeline.Outbox;
+import io.mlconnector.pipeline.PipelineJson;
+import io.mlconnector.pipeline.SchemaGuard;
+import io.mlconnector.store.Tenant;
+import io.mlconnector.store.Tenant.TenantStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The status summary from the JSON the status API writes (an {@link Operations.Status} through the API's mapper). */
+class StatusReportTest {
+    private static final Instant AT = Instant.parse("2026-03-01T10:00:00Z");
+
+    @Test
+    void everythingThatNeedsAHandIsListedWithItsFix() {
+        Operations.Status status = new Operations.Status(AT, "ws-1", "ds-1",
+                List.of(tenant("a1", "Acme", TenantStatus.ACTIVE, null),
+                        tenant("i3", "Initech", TenantStatus.NEEDS_REAUTHORIZATION,
+                                "FreshBooks refused the refresh token (invalid_grant)")),
+                12_345, 7, 1_234_567, 42, AT.minus(Duration.ofSeconds(125)),
+                List.of(new Outbox.Batch("b-9", "default", "invoices", 500, 1, AT, AT, "quarantined",
+                        "400 BadRequest: string longer than 4000 characters")),
+                List.of(new SchemaGuard.Verdict("invoices", false, null, null, AT),
+                        new SchemaGuard.Verdict("payments", true, "400 column 'payment_type' not found",
+                                "mlc dataset sync (puts the table's schema from the model)", AT)));
+
+        assertThat(StatusReport.render(json(status))).containsExactly(
+                "ml-connector status at 2026-03-01T10:00:00Z: dataset ds-1 in workspace ws-1",
+                "Tenants: 2",
+                "  Acme (a1): active",
+                "  Initech (i3): needs_reauthorization: FreshBooks refused the refresh token (invalid_grant)",
+                "Events: 12,345 received, 7 pending",
+                "Rows: 1,234,567 pushed, 42 waiting; oldest waiting: 2m 05s (since 2026-03-01T09:57:55Z)",
+                "Blocked tables: 1",
+                "  payments: 400 column 'payment_type' not found",
+                "    fix: mlc dataset sync (puts the table's schema from the model)",
+                "Quarantined batches: 1 (after fixing the cause: mlc replay <batch id>)",
+                "  b-9  invoices (500 rows): 400 BadRequest: string longer than 4000 characters");
+    }
+
+    @Test
+    void aQuietConnectorSaysSoInFewLines() {
+        Operations.Status status = new Operations.Status(AT, "ws-1", null, List.of(), 0, 0, 0, 0, null,
+                List.of(), List.of());
+
+        assertThat(StatusReport.render(json(status))).containsExactly(
+                "ml-connector status at 2026-03-01T10:00:00Z: dataset - in workspace ws-1",
+                "Tenants: none connected (connect a business: /oauth/freshbooks/start)",
+                "Events: 0 received, 0 pending",
+                "Rows: 0 pushed, 0 waiting; oldest waiting: nothing waits",
+                "Blocked tables: none",
+                "Quarantined batches: none");
+    }
+
+    @Test
+    void instantsWrittenAsEpochSecondsReadTheSame() {
+        JsonNode node = PipelineJson.mapper().readTree(
+                "{\"at\":1772359200.000000000,\"oldestWaiting\":1772359190.5,\"rowsPushed\":1,\"outboxUnsent\":1}");
+
+        assertThat(StatusReport.render(node)).contains(
+                "Rows: 1 pushed, 1 waiting; oldest waiting: 9s (since 2026-03-01T09:59:50.500Z)");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0,0s", "59,59s", "60,1m 00s", "3599,59m 59s", "3600,1h 00m", "86399,23h 59m", "90061,1d 01h",
+            "-5,0s"})
+    void ages(long seconds, String text) {
+        assertThat(StatusReport.age(Duration.ofSeconds(seconds))).isEqualTo(text);
+    }
+
+    private static Tenant tenant(String id, String name, TenantStatus status, String reason) {
+        return new Tenant(id, 1, "uuid-" + id, name, 7L, status, reason, AT, AT, "g-1");
+    }
+
+    private static JsonNode json(Operations.Status status) {
+        return PipelineJson.mapper().readTree(PipelineJson.mapper().writeValueAsString(status));
+    }
+}
