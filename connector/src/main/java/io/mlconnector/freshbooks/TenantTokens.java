@@ -98,7 +98,7 @@ public final class TenantTokens implements AccessTokens {
                     return again.accessToken(); // another instance rotated it (or the user reconnected) first
                 }
                 int marked = tenants.setStatusForGrant(grantId, current.version(), TenantStatus.NEEDS_REAUTHORIZATION,
-                        "FreshBooks refused the refresh token (" + e.getMessage() + "); run `mlc connect` again");
+                        "FreshBooks refused the refresh token (" + e.getMessage() + "); connect it again at /oauth/freshbooks/start");
                 log.error("grant {} ({} tenants) needs reauthorization: FreshBooks said {}", grantId, marked, e.getMessage());
                 throw e;
             }
@@ -123,7 +123,7 @@ public final class TenantTokens implements AccessTokens {
     }
 
     private static InvalidGrantException noGrant(String tenantId) {
-        return new InvalidGrantException("tenant " + tenantId + " has no FreshBooks grant; run `mlc connect`");
+        return new InvalidGrantException("tenant " + tenantId + " has no FreshBooks grant; connect it at /oauth/freshbooks/start");
     }
 
     private boolean expiresSoon(OAuthGrant grant) {

@@ -40,18 +40,32 @@ public final class WebhookSubscriptions implements CallbackVerificationListener 
         this.executor = executor;
     }
 
-    /** Registers every event the tenant does not have a callback for yet; returns the new callbacks. */
+    /**
+     * Registers every event the tenant does not have a callback for yet, and finishes the handshake of
+     * any that is still unverified (confirming a verifier that arrived, or asking FreshBooks to send it
+     * again). Returns the callbacks created now.
+     */
     public List<Callback> register(String tenantId) {
-        Set<String> existing = callbacks.listByTenant(tenantId).stream().map(Callback::event).collect(Collectors.toSet());
+        List<Callback> existing = callbacks.listByTenant(tenantId);
+        for (Callback callback : existing) {
+            if (!callback.verified() && callback.callbackId() != null) {
+                if (callback.hasVerifier()) {
+                    confirm(callback.uriToken());
+                } else {
+                    registrar.resendVerification(tokens.accessToken(tenantId), tenantId, callback.callbackId());
+                }
+            }
+        }
+        Set<String> registered = existing.stream().map(Callback::event).collect(Collectors.toSet());
         List<Callback> created = new ArrayList<>();
         for (String event : EVENTS) {
-            if (existing.contains(event)) {
+            if (registered.contains(event)) {
                 continue;
             }
             Callback pending = callbacks.createPending(tenantId, event);
             URI uri = publicBaseUrl.resolve("/hooks/freshbooks/" + pending.uriToken());
-            CallbackRegistrar.Callback registered = registrar.register(tokens.accessToken(tenantId), tenantId, event, uri);
-            callbacks.setCallbackId(pending.uriToken(), registered.callbackId());
+            CallbackRegistrar.Callback answer = registrar.register(tokens.accessToken(tenantId), tenantId, event, uri);
+            callbacks.setCallbackId(pending.uriToken(), answer.callbackId());
             confirm(pending.uriToken()); // in case callback.verify already arrived
             created.add(callbacks.findByToken(pending.uriToken()).orElseThrow());
         }
@@ -69,7 +83,7 @@ public final class WebhookSubscriptions implements CallbackVerificationListener 
             try {
                 confirm(uriToken);
             } catch (RuntimeException e) {
-                log.error("confirming the verifier of a {} callback failed; `mlc webhooks register` retries it",
+                log.error("confirming the verifier of a {} callback failed; connecting the business again finishes it",
                         callbacks.findByToken(uriToken).map(Callback::event).orElse("?"), e);
             }
         });

@@ -140,7 +140,7 @@ class SharedGrantIT {
 
         assertThat(tenants.list()).allSatisfy(t -> {
             assertThat(t.status()).isEqualTo(TenantStatus.NEEDS_REAUTHORIZATION);
-            assertThat(t.statusReason()).contains("invalid_grant").contains("mlc connect");
+            assertThat(t.statusReason()).contains("invalid_grant").contains("/oauth/freshbooks/start");
         });
         // The other tenant is refused without spending another request on a dead token.
         assertThatThrownBy(() -> tokens.accessToken(GLOBEX)).isInstanceOf(InvalidGrantException.class)
