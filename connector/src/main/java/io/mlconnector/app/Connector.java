@@ -21,6 +21,7 @@ import io.mlconnector.pipeline.Pusher;
 import io.mlconnector.pipeline.QuotaShaper;
 import io.mlconnector.pipeline.RecordApplier;
 import io.mlconnector.pipeline.RecordFetcher;
+import io.mlconnector.pipeline.RetentionTask;
 import io.mlconnector.pipeline.RetryBackoff;
 import io.mlconnector.pipeline.SchemaGuard;
 import io.mlconnector.pipeline.SignedRowLedger;
@@ -131,8 +132,9 @@ public final class Connector implements AutoCloseable {
                 new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random), breaker,
                 new Pusher.Target(ROUTE, pbi.workspaceId(), datasetId), clock, pipe.maxBatchRows());
         Sweeper sweeper = new Sweeper(api, tokens, applier, ROUTE);
+        RetentionTask retention = new RetentionTask(database.jdbi(), clock, pipe.retention()); // started and closed with sweeps
         SweepScheduler sweeps = new SweepScheduler(database.dataSource(), sweeper, tenants, clock,
-                pipe.sweepInterval(), pipe.sweepOverlap());
+                pipe.sweepInterval(), pipe.sweepOverlap(), List.of(retention.task()));
 
         // Web: webhook intake (group commit), health, status API, metrics, OAuth redirect
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();

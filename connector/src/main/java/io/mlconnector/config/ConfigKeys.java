@@ -64,6 +64,8 @@ public final class ConfigKeys {
             optional("pipeline.max-batch-rows", INT, "10000", "Rows per Power BI POST (1-10000; the API's cap is 10,000)."),
             optional("pipeline.sweep-interval", DURATION, "15m", "How often the incremental sweep looks for changes missed by webhooks."),
             optional("pipeline.sweep-overlap", DURATION, "1d", "How far before its last watermark each sweep starts."),
+            optional("pipeline.retention", DURATION, "7d",
+                    "How long processed webhook events and rows of sent Power BI batches are kept before an hourly task deletes them."),
 
             optional("log.format", LOG_FORMAT, "text", "Log output: text (human-readable) or json (one JSON object per line)."));
 

@@ -159,7 +159,7 @@ public final class ConfigLoader {
                 v.text("powerbi.workspace-id"), v.text("powerbi.dataset-name"), v.path("powerbi.trusted-certificate-pem"));
         var pipeline = new ConnectorConfig.Pipeline(v.duration("pipeline.coalesce-window"),
                 v.integer("pipeline.max-batch-rows", 1, 10_000), v.duration("pipeline.sweep-interval"),
-                v.duration("pipeline.sweep-overlap"));
+                v.duration("pipeline.sweep-overlap"), v.duration("pipeline.retention"));
         var log = new ConnectorConfig.Log(v.logFormat("log.format"));
         return new ConnectorConfig(server, store, secrets, freshbooks, powerbi, pipeline, log);
     }

@@ -81,8 +81,10 @@ public record ConnectorConfig(Server server, Store store, Secrets secrets, Fresh
      * @param maxBatchRows   rows per Power BI POST (the API's cap is 10,000)
      * @param sweepInterval  how often the incremental sweep looks for missed webhooks
      * @param sweepOverlap   how far before the last watermark a sweep starts (DESIGN §1: one day)
+     * @param retention      how long processed inbox events and sent outbox rows and batches are kept
      */
-    public record Pipeline(Duration coalesceWindow, int maxBatchRows, Duration sweepInterval, Duration sweepOverlap) {}
+    public record Pipeline(Duration coalesceWindow, int maxBatchRows, Duration sweepInterval, Duration sweepOverlap,
+                           Duration retention) {}
 
     /** Log output format. */
     public record Log(LogFormat format) {}

@@ -61,7 +61,8 @@ public final class InboxQueue {
 
     /** Every event ever stored (processed or not). */
     public long totalCount() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM inbox").mapTo(Long.class).one());
+        return jdbi.withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM inbox)"
+                + " + (SELECT COALESCE(SUM(deleted), 0) FROM retention_total WHERE kind = 'inbox')").mapTo(Long.class).one());
     }
 
     /** When the oldest unprocessed event arrived, or null when none waits. */

@@ -117,13 +117,19 @@ public final class Outbox {
                 .map(Outbox::batch).list());
     }
 
-    /** Rows Power BI has accepted per table of a route (for the 250,000-row rule and status). */
+    /**
+     * Rows Power BI has accepted per table of a route (for the 250,000-row rule and status), including
+     * those of batches {@link RetentionTask} has deleted.
+     */
     public java.util.Map<String, Long> sentRowsByTable(String route) {
         return jdbi.withHandle(h -> {
             java.util.Map<String, Long> counts = new java.util.TreeMap<>();
             h.createQuery("""
-                            SELECT table_name, SUM(row_count) AS n FROM outbox_batch
-                            WHERE route = :route AND state = 'sent' GROUP BY table_name""")
+                            SELECT table_name, SUM(n) AS n FROM (
+                                SELECT table_name, row_count AS n FROM outbox_batch WHERE route = :route AND state = 'sent'
+                                UNION ALL
+                                SELECT table_name, deleted FROM retention_total WHERE kind = 'outbox' AND route = :route
+                            ) sent GROUP BY table_name""")
                     .bind("route", route)
                     .map((rs, ctx) -> counts.put(rs.getString("table_name"), rs.getLong("n"))).list();
             return counts;
@@ -132,7 +138,9 @@ public final class Outbox {
 
     public long sentRowCount() {
         return jdbi.withHandle(h -> h.createQuery(
-                "SELECT COALESCE(SUM(row_count), 0) FROM outbox_batch WHERE state = 'sent'").mapTo(Long.class).one());
+                "SELECT (SELECT COALESCE(SUM(row_count), 0) FROM outbox_batch WHERE state = 'sent')"
+                        + " + (SELECT COALESCE(SUM(deleted), 0) FROM retention_total WHERE kind = 'outbox')")
+                .mapTo(Long.class).one());
     }
 
     /** When the oldest row not yet accepted by Power BI was written, or null when none waits. */

@@ -76,6 +76,16 @@ public final class SweepScheduler implements AutoCloseable {
      */
     public SweepScheduler(DataSource dataSource, Sweeper sweeper, TenantRepository tenants, Clock clock,
                           Duration interval, Duration overlap) {
+        this(dataSource, sweeper, tenants, clock, interval, overlap, List.of());
+    }
+
+    /**
+     * @param alsoRun more recurring tasks for this scheduler, such as {@link RetentionTask#task()}. They belong
+     *                here, not in a second db-scheduler: a scheduler that meets an execution of a task it does
+     *                not know marks it unresolved and, after 14 days, deletes it.
+     */
+    public SweepScheduler(DataSource dataSource, Sweeper sweeper, TenantRepository tenants, Clock clock,
+                          Duration interval, Duration overlap, List<RecurringTask<?>> alsoRun) {
         this.sweeper = sweeper;
         this.tenants = tenants;
         this.clock = clock;
@@ -101,8 +111,11 @@ public final class SweepScheduler implements AutoCloseable {
             // db-scheduler has no H2 flavour and warns at every start; its generic SQL is what H2 needs.
             builder.jdbcCustomization(new DefaultJdbcCustomization(true));
         }
+        List<RecurringTask<?>> startTasks = new ArrayList<>();
+        startTasks.add(recurring);
+        startTasks.addAll(alsoRun);
         this.scheduler = builder
-                .startTasks(recurring)
+                .startTasks(startTasks)
                 .threads(2)
                 .pollingInterval(polling)
                 .enableImmediateExecution()

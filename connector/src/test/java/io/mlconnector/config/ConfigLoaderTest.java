@@ -51,6 +51,7 @@ class ConfigLoaderTest {
         assertThat(config.pipeline().coalesceWindow()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.pipeline().maxBatchRows()).isEqualTo(10_000);
         assertThat(config.pipeline().sweepOverlap()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.pipeline().retention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.log().format()).isEqualTo(LogFormat.TEXT);
     }
 
@@ -65,6 +66,7 @@ class ConfigLoaderTest {
                   coalesce-window: 500ms
                   max-batch-rows: 5000
                   sweep-interval: PT30M
+                  retention: 36h
                 log:
                   format: json
                 """.replace("store:", "store:").indent(0));
@@ -75,6 +77,7 @@ class ConfigLoaderTest {
         assertThat(config.pipeline().coalesceWindow()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.pipeline().maxBatchRows()).isEqualTo(5000);
         assertThat(config.pipeline().sweepInterval()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.pipeline().retention()).isEqualTo(Duration.ofHours(36));
         assertThat(config.log().format()).isEqualTo(LogFormat.JSON);
     }
 
