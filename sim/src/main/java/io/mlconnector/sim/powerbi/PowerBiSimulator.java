@@ -226,6 +226,19 @@ public final class PowerBiSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads what is left of the request before an error answer, as a real server does. Answering early and
+     * closing the connection while the client still sends its rows makes the client lose the answer (and a
+     * 429's Retry-After) to a connection reset.
+     */
+    private static void drainRequestBody(Context ctx) {
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the client went away or the body was already read: nothing left to drain
+        }
+    }
+
     private void injectFaults(Context ctx) throws InterruptedException {
         Optional<FaultInjector.Rule> rule = faults.decide(ctx.path());
         if (rule.isEmpty()) {
@@ -241,6 +254,7 @@ public final class PowerBiSimulator implements AutoCloseable {
     }
 
     private void render(PowerBiApiException e, Context ctx) {
+        drainRequestBody(ctx);
         ctx.status(e.status());
         e.headers().forEach(ctx::header);
         if (e.body() == null) {
