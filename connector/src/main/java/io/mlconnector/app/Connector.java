@@ -1,7 +1,5 @@
 package io.mlconnector.app;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlconnector.config.ConnectorConfig;
@@ -17,6 +15,7 @@ import io.mlconnector.mapping.MapperRegistry;
 import io.mlconnector.pipeline.InboxQueue;
 import io.mlconnector.pipeline.Outbox;
 import io.mlconnector.pipeline.PipelineJson;
+import io.mlconnector.pipeline.PushRoutes;
 import io.mlconnector.pipeline.Pusher;
 import io.mlconnector.pipeline.QuotaShaper;
 import io.mlconnector.pipeline.RecordApplier;
@@ -26,6 +25,7 @@ import io.mlconnector.pipeline.RetryBackoff;
 import io.mlconnector.pipeline.SchemaGuard;
 import io.mlconnector.pipeline.SignedRowLedger;
 import io.mlconnector.pipeline.SweepScheduler;
+import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.Sweeper;
 import io.mlconnector.pipeline.WebhookWorker;
 import io.mlconnector.powerbi.DatasetProvisioner;
@@ -59,6 +59,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Connector implements AutoCloseable {
     /** The one route for now: every tenant's rows go to the configured dataset. */
     public static final String ROUTE = "default";
+    /** Power BI refuses a request over 16 MB (powerbi-api.md §4); a batch's JSON stays under this. */
+    static final long MAX_BATCH_BYTES = 15_000_000;
 
     private final Database database;
     private final ExecutorService background;
@@ -112,8 +114,7 @@ public final class Connector implements AutoCloseable {
         PowerBiConnection powerBiSide = PowerBiConnection.from(pbi, clock);
         PushDatasetClient powerBi = powerBiSide.client();
         DatasetModel model = powerBiSide.model();
-        DatasetProvisioner provisioner = powerBiSide.provisioner();
-        String datasetId = provisioner.ensure(pbi.workspaceId(), model).datasetId();
+        DatasetProvisioner provisioner = powerBiSide.provisioner(); // used by the pusher, not at start-up
 
         // Between: inbox → worker → ledger → outbox → pusher
         ConnectorConfig.Pipeline pipe = config.pipeline();
@@ -123,14 +124,14 @@ public final class Connector implements AutoCloseable {
         InboxQueue queue = new InboxQueue(database.jdbi(), pipe.coalesceWindow(), pipe.coalesceWindow().multipliedBy(10));
         WebhookWorker worker = new WebhookWorker(queue, new RecordFetcher(api, tokens), applier, ROUTE, clock,
                 new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random), 4);
-        Outbox outbox = new Outbox(database.jdbi(), json);
+        Outbox outbox = new Outbox(database, json);
+        TableRebuilds rebuilds = new TableRebuilds(database, json);
+        PushRoutes routes = new PushRoutes(database.jdbi());
         SchemaGuard guard = new SchemaGuard(database.jdbi(), ROUTE, clock, Duration.ofSeconds(30));
-        CircuitBreaker breaker = CircuitBreaker.of("powerbi", CircuitBreakerConfig.custom()
-                .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(15)).permittedNumberOfCallsInHalfOpenState(1).build());
-        Pusher pusher = new Pusher(outbox, powerBi, guard, new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), clock),
-                new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random), breaker,
-                new Pusher.Target(ROUTE, pbi.workspaceId(), datasetId), clock, pipe.maxBatchRows());
+        Pusher pusher = new Pusher(outbox, rebuilds, routes, powerBi, provisioner, model, guard,
+                new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), clock),
+                new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random),
+                new Pusher.Target(ROUTE, pbi.workspaceId(), pbi.clientId()), clock, pipe.maxBatchRows(), MAX_BATCH_BYTES);
         Sweeper sweeper = new Sweeper(api, tokens, applier, ROUTE);
         RetentionTask retention = new RetentionTask(database.jdbi(), clock, pipe.retention()); // started and closed with sweeps
         SweepScheduler sweeps = new SweepScheduler(database.dataSource(), sweeper, tenants, clock,
@@ -140,8 +141,9 @@ public final class Connector implements AutoCloseable {
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
         WebhookIntake intake = new WebhookIntake(callbacks, inboxWriter, subscriptions, background, meters, clock,
                 config.server().webhookStoreTimeout());
-        Operations operations = new Operations(tenants, oauth, new OAuthStates(clock, random), background, onboarding, subscriptions, sweeper, queue, outbox, guard,
-                provisioner, model, pbi.workspaceId(), datasetId, clock);
+        Operations operations = new Operations(tenants, oauth, new OAuthStates(clock, random), background, onboarding,
+                subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
+                pbi.workspaceId(), clock);
         ConnectorApp app = new ConnectorApp(config.server(), List.of(
                 new WebhookRoutes(intake),
                 new HealthRoutes(database),

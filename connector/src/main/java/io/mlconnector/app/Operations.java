@@ -8,6 +8,9 @@ import io.mlconnector.freshbooks.WebhookSubscriptions;
 import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.pipeline.InboxQueue;
 import io.mlconnector.pipeline.Outbox;
+import io.mlconnector.pipeline.PushRoutes;
+import io.mlconnector.pipeline.Pusher;
+import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.SchemaGuard;
 import io.mlconnector.pipeline.Sweeper;
 import io.mlconnector.powerbi.DatasetProvisioner;
@@ -19,6 +22,12 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -37,16 +46,19 @@ public final class Operations {
     private final InboxQueue inbox;
     private final Outbox outbox;
     private final SchemaGuard guard;
+    private final TableRebuilds rebuilds;
+    private final PushRoutes routes;
+    private final Pusher pusher;
     private final DatasetProvisioner provisioner;
     private final DatasetModel model;
+    private final String route;
     private final String workspaceId;
-    private final String datasetId;
     private final Clock clock;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
-               InboxQueue inbox, Outbox outbox, SchemaGuard guard, DatasetProvisioner provisioner, DatasetModel model,
-               String workspaceId, String datasetId, Clock clock) {
+               InboxQueue inbox, Outbox outbox, SchemaGuard guard, TableRebuilds rebuilds, PushRoutes routes, Pusher pusher,
+               DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock) {
         this.tenants = tenants;
         this.oauth = oauth;
         this.states = states;
@@ -57,10 +69,13 @@ public final class Operations {
         this.inbox = inbox;
         this.outbox = outbox;
         this.guard = guard;
+        this.rebuilds = rebuilds;
+        this.routes = routes;
+        this.pusher = pusher;
         this.provisioner = provisioner;
         this.model = model;
+        this.route = route;
         this.workspaceId = workspaceId;
-        this.datasetId = datasetId;
         this.clock = clock;
     }
 
@@ -128,22 +143,39 @@ public final class Operations {
         return result;
     }
 
+    /**
+     * {@code mlc dataset compact}: clears the tables in Power BI and reloads their current rows from the ledger.
+     * Returns the rows queued per table; the clearing and the reload follow in the pusher.
+     */
+    public Map<String, Integer> compact(Set<String> tables) {
+        Set<String> known = model.tables().stream().map(DatasetModel.Table::name).collect(Collectors.toSet());
+        for (String table : tables) {
+            if (!known.contains(table)) {
+                throw new IllegalArgumentException("no table '" + table + "' in the mapping; tables: " + new TreeSet<>(known));
+            }
+        }
+        Set<String> which = tables.isEmpty() ? known : tables;
+        return pusher.rebuild(which, "asked for (mlc dataset compact)").orTimeout(2, TimeUnit.MINUTES).join();
+    }
+
     public boolean replay(String batchId) {
         return outbox.replay(batchId, clock.instant());
     }
 
-    /** Everything the status API and page show. */
+    /** Everything the status API and page show; {@code route} is null until the pusher first prepared it. */
     public record Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
                          long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
-                         List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables) {}
+                         List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
+                         List<TableRebuilds.Rebuild> rebuilding) {}
 
     public Status status() {
         Instant oldestEvent = inbox.oldestPendingReceivedAt();
         Instant oldestRow = outbox.oldestUnsentCreatedAt();
         Instant oldest = oldestEvent == null ? oldestRow
                 : oldestRow == null || oldestEvent.isBefore(oldestRow) ? oldestEvent : oldestRow;
-        return new Status(clock.instant(), workspaceId, datasetId, tenants.list(), inbox.totalCount(),
-                inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(), oldest, outbox.quarantined(),
-                guard.verdicts());
+        Optional<PushRoutes.Route> current = routes.find(route);
+        return new Status(clock.instant(), workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
+                tenants.list(), inbox.totalCount(), inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(),
+                oldest, outbox.quarantined(), guard.verdicts(), current.orElse(null), rebuilds.pending(route));
     }
 }

@@ -14,12 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The configured Power BI push dataset against the mapping: check, create, sync (DESIGN §5 "Schema"). */
 @Command(name = "dataset", mixinStandardHelpOptions = true,
         description = "Check, create or sync the configured Power BI push dataset against the mapping.",
-        subcommands = {DatasetCommand.Check.class, DatasetCommand.Create.class, DatasetCommand.Sync.class})
+        subcommands = {DatasetCommand.Check.class, DatasetCommand.Create.class, DatasetCommand.Sync.class,
+                DatasetCommand.Compact.class})
 public final class DatasetCommand implements Runnable {
 
     @Spec
@@ -120,6 +122,47 @@ public final class DatasetCommand implements Runnable {
             printWarnings(out, result);
             // SchemaGuard probes a blocked table every 30 s; the running service is another process.
             out.println("A running connector retries blocked tables within 30 s; `mlc status` shows them.");
+            return 0;
+        }
+    }
+
+    @Command(name = "compact", mixinStandardHelpOptions = true,
+            description = "Clear tables in Power BI and reload their current rows from the running connector's ledger "
+                    + "(one row per record, no reversals). Also done by itself near the 5,000,000-row cap.")
+    static final class Compact implements Callable<Integer> {
+        @Parameters(paramLabel = "TABLE", arity = "0..*", description = "Tables to compact (see `mlc dataset check`).")
+        List<String> tables = new java.util.ArrayList<>();
+        @Option(names = "--all", description = "Every table of the mapping.")
+        boolean all;
+        @Mixin
+        ServiceOptions service;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (all == !tables.isEmpty()) {
+                throw new CommandFailure("name the tables to compact, or give --all (not both)");
+            }
+            StringBuilder path = new StringBuilder("/api/dataset/compact");
+            for (int i = 0; i < tables.size(); i++) {
+                path.append(i == 0 ? '?' : '&').append("table=")
+                        .append(java.net.URLEncoder.encode(tables.get(i), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            ConnectorService.Answer answer = new ConnectorService(service.baseUrl()).post(path.toString());
+            tools.jackson.databind.JsonNode body = answer.body() == null || answer.body().isBlank()
+                    ? tools.jackson.databind.node.MissingNode.getInstance()
+                    : tools.jackson.databind.json.JsonMapper.builder().build().readTree(answer.body());
+            if (answer.status() == 400) {
+                throw new CommandFailure(body.path("error").asString("the connector refused: HTTP 400"));
+            }
+            if (answer.status() != 200) {
+                throw new CommandFailure("POST " + path + " answered HTTP " + answer.status());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            body.path("queued").properties().forEach(e ->
+                    out.println("  " + e.getKey() + ": " + e.getValue().asLong() + " rows to reload"));
+            out.println("The connector clears each table in Power BI, then reloads it; `mlc status` shows progress.");
             return 0;
         }
     }

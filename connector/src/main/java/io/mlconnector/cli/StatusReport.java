@@ -39,6 +39,23 @@ final class StatusReport {
                 + " waiting; oldest waiting: " + (oldest == null ? "nothing waits"
                 : at == null ? "since " + oldest : age(Duration.between(oldest, at)) + " (since " + oldest + ")"));
 
+        JsonNode route = status.path("route");
+        if (route.isObject()) {
+            String paused = text(route.path("pausedReason"));
+            lines.add("Power BI: " + (paused == null ? "pushing to dataset " + orDash(text(route.path("datasetId")))
+                    + " (lost answers resolved by " + resolver(text(route.path("resolver"))) + ")"
+                    : "PAUSED since " + orDash(text(route.path("pausedSince"))) + ": " + paused));
+            if (paused != null) {
+                lines.add("  fix: " + orDash(text(route.path("pausedFix"))));
+            }
+        } else {
+            lines.add("Power BI: not reached yet");
+        }
+        for (JsonNode rebuild : status.path("rebuilding").values()) {
+            lines.add("  rebuilding " + orDash(text(rebuild.path("table"))) + " from the ledger: "
+                    + orDash(text(rebuild.path("reason"))));
+        }
+
         List<JsonNode> blocked = status.path("tables").values().stream()
                 .filter(t -> t.path("blocked").asBoolean(false)).toList();
         lines.add("Blocked tables: " + (blocked.isEmpty() ? "none" : blocked.size()));
@@ -70,6 +87,10 @@ final class StatusReport {
             return String.format(Locale.ROOT, "%dh %02dm", s / 3600, s % 3600 / 60);
         }
         return String.format(Locale.ROOT, "%dd %02dh", s / 86_400, s % 86_400 / 3600);
+    }
+
+    private static String resolver(String name) {
+        return name == null ? "-" : name.toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
     /** The enum as the rest of the product spells it (active, needs_reauthorization). */

@@ -1,28 +1,42 @@
 package io.mlconnector.pipeline;
 
+import io.mlconnector.store.Database;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Durable rows waiting for Power BI, grouped into batches. A batch is formed once (its rows and its
- * pushed_at are fixed), so every retry posts the same rows; it is marked sent only after Power BI's 200.
+ * Durable rows waiting for Power BI, grouped into batches (docs/guarantees.md). A batch is formed once (its rows
+ * and pushed_at are fixed), so every retry posts the same rows. Each attempt is recorded on disk as
+ * {@code posting} before the POST and ends as sent, back to pending (nothing was written) or stays posting
+ * (outcome unknown, resolved by the pusher). A table's open batches go out in the order of their first row.
  */
 public final class Outbox {
+    /** Pending or posting: the batches still to send, or to resolve, per table. */
+    private static final String OPEN = "('pending', 'posting')";
+
+    private final Database database;
     private final Jdbi jdbi;
     private final JsonMapper json;
 
-    public Outbox(Jdbi jdbi, JsonMapper json) {
-        this.jdbi = jdbi;
+    public Outbox(Database database, JsonMapper json) {
+        this.database = database;
+        this.jdbi = database.jdbi();
         this.json = json;
     }
 
     public record Batch(String batchId, String route, String table, int rowCount, int attempts, Instant nextAttemptAt,
-                        Instant pushedAt, String state, String lastError) {}
+                        Instant pushedAt, String state, String lastError, Long pushSeq, long firstRowId) {
+        public boolean posting() {
+            return "posting".equals(state);
+        }
+    }
 
     /** Tables of a route that have rows not yet in any batch, the one whose rows waited longest first. */
     public List<String> tablesWithUnbatchedRows(String route) {
@@ -31,35 +45,73 @@ public final class Outbox {
                 .bind("route", route).mapTo(String.class).list());
     }
 
-    /** Puts up to {@code maxRows} of the oldest unbatched rows of one table into a new pending batch. */
-    public Optional<Batch> formBatch(String route, String table, int maxRows, Instant now) {
+    /**
+     * Puts the oldest unbatched rows of one table into a new pending batch: at most {@code maxRows}, and at most
+     * {@code maxBytes} of row JSON (Power BI refuses requests over 16 MB). Rows of a record that has a quarantined
+     * row are held back until that row is sent, so the record's totals never go negative.
+     */
+    public Optional<Batch> formBatch(String route, String table, int maxRows, long maxBytes, Instant now) {
         return jdbi.inTransaction(h -> {
-            List<Long> ids = h.createQuery("""
-                            SELECT id FROM outbox_row WHERE route = :route AND table_name = :table AND batch_id IS NULL
-                            ORDER BY id LIMIT :max""")
+            List<long[]> candidates = h.createQuery("""
+                            SELECT r.id, LENGTH(r.values_json) FROM outbox_row r
+                            WHERE r.route = :route AND r.table_name = :table AND r.batch_id IS NULL
+                              AND NOT EXISTS (SELECT 1 FROM outbox_row q JOIN outbox_batch b ON b.batch_id = q.batch_id
+                                              WHERE b.state = 'quarantined' AND q.tenant_id = r.tenant_id
+                                                AND q.object_type = r.object_type AND q.object_id = r.object_id
+                                                AND q.id < r.id)
+                            ORDER BY r.id LIMIT :max""")
                     .bind("route", route).bind("table", table).bind("max", maxRows)
-                    .mapTo(Long.class).list();
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2) + ROW_OVERHEAD_BYTES})
+                    .list();
+            List<Long> ids = new ArrayList<>();
+            long bytes = 0;
+            for (long[] candidate : candidates) {
+                if (!ids.isEmpty() && bytes + candidate[1] > maxBytes) {
+                    break;
+                }
+                ids.add(candidate[0]);
+                bytes += candidate[1];
+            }
             if (ids.isEmpty()) {
                 return Optional.<Batch>empty();
             }
-            String batchId = UUID.randomUUID().toString();
-            h.createUpdate("""
-                            INSERT INTO outbox_batch (batch_id, route, table_name, row_count, state, attempts,
-                                                      next_attempt_at, pushed_at, created_at)
-                            VALUES (:id, :route, :table, :count, 'pending', 0, :now, :now, :now)""")
-                    .bind("id", batchId).bind("route", route).bind("table", table).bind("count", ids.size())
-                    .bind("now", now).execute();
-            h.createUpdate("UPDATE outbox_row SET batch_id = :batch WHERE id IN (<ids>) AND batch_id IS NULL")
-                    .bind("batch", batchId).bindList("ids", ids).execute();
-            return Optional.of(new Batch(batchId, route, table, ids.size(), 0, now, now, "pending", null));
+            return Optional.of(insertBatch(h, route, table, ids, bytes, now));
         });
     }
 
-    /** Pending batches of a route in the order they were formed. */
+    /** What each row adds to its stored JSON when posted: sign, pushed_at_utc, batch_id, separators. */
+    static final long ROW_OVERHEAD_BYTES = 120;
+
+    private static Batch insertBatch(Handle h, String route, String table, List<Long> ids, long bytes, Instant now) {
+        String batchId = UUID.randomUUID().toString();
+        h.createUpdate("""
+                        INSERT INTO outbox_batch (batch_id, route, table_name, row_count, state, attempts, next_attempt_at,
+                                                  pushed_at, created_at, first_row_id, byte_count)
+                        VALUES (:id, :route, :table, :count, 'pending', 0, :now, :now, :now, :first, :bytes)""")
+                .bind("id", batchId).bind("route", route).bind("table", table).bind("count", ids.size())
+                .bind("now", now).bind("first", ids.get(0)).bind("bytes", bytes).execute();
+        h.createUpdate("UPDATE outbox_row SET batch_id = :batch WHERE id IN (<ids>)")
+                .bind("batch", batchId).bindList("ids", ids).execute();
+        return new Batch(batchId, route, table, ids.size(), 0, now, now, "pending", null, null, ids.get(0));
+    }
+
+    /**
+     * Per table of the route, its first open batch (pending or posting, lowest first row): the only one of the
+     * table that may be posted or resolved now, so a table's batches leave in order.
+     */
+    public List<Batch> headOfEachTable(String route) {
+        List<Batch> open = jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox_batch WHERE route = :route"
+                        + " AND state IN " + OPEN + " ORDER BY table_name, first_row_id, seq")
+                .bind("route", route).map(Outbox::batch).list());
+        java.util.Map<String, Batch> heads = new java.util.LinkedHashMap<>();
+        open.forEach(b -> heads.putIfAbsent(b.table(), b));
+        return new ArrayList<>(heads.values());
+    }
+
+    /** Pending or posting batches of a route in the order they were formed. */
     public List<Batch> pending(String route) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT * FROM outbox_batch WHERE route = :route AND state = 'pending'
-                        ORDER BY seq""")
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox_batch WHERE route = :route AND state IN " + OPEN
+                        + " ORDER BY seq")
                 .bind("route", route).map(Outbox::batch).list());
     }
 
@@ -79,34 +131,183 @@ public final class Outbox {
                 .list());
     }
 
-    public void markSent(String batchId, Instant now) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        UPDATE outbox_batch SET state = 'sent', sent_at = :now, attempts = attempts + 1, last_error = NULL
-                        WHERE batch_id = :id""")
-                .bind("id", batchId).bind("now", now).execute());
+    /**
+     * Records an attempt on disk before the POST: state posting, its attempt id and start, and the batch's push
+     * sequence number (taken from the table's counter at its first attempt, kept for every retry). Returns the
+     * batch as it now stands.
+     */
+    public Batch beginAttempt(Batch batch, String attemptId, Instant now) {
+        return database.inDurableTransaction(h -> {
+            Long seq = batch.pushSeq();
+            if (seq == null) {
+                seq = nextSequenceNumber(h, batch.route(), batch.table());
+            }
+            int updated = h.createUpdate("""
+                            UPDATE outbox_batch SET state = 'posting', attempt_id = :attempt, posting_since = :now,
+                                   push_seq = :seq
+                            WHERE batch_id = :id AND state IN ('pending', 'posting')""")
+                    .bind("attempt", attemptId).bind("now", now).bind("seq", seq).bind("id", batch.batchId()).execute();
+            if (updated != 1) {
+                throw new IllegalStateException("batch " + batch.batchId() + " is no longer open");
+            }
+            return new Batch(batch.batchId(), batch.route(), batch.table(), batch.rowCount(), batch.attempts(),
+                    batch.nextAttemptAt(), batch.pushedAt(), "posting", batch.lastError(), seq, batch.firstRowId());
+        });
     }
 
-    /** A failed or throttled attempt: try again at {@code nextAttemptAt}. */
-    public void retryLater(String batchId, Instant nextAttemptAt, String error) {
+    private static long nextSequenceNumber(Handle h, String route, String table) {
+        ensurePushTable(h, route, table);
+        long last = h.createQuery("SELECT last_seq FROM push_table WHERE route = :route AND table_name = :table FOR UPDATE")
+                .bind("route", route).bind("table", table).mapTo(Long.class).one();
+        h.createUpdate("UPDATE push_table SET last_seq = :seq WHERE route = :route AND table_name = :table")
+                .bind("seq", last + 1).bind("route", route).bind("table", table).execute();
+        return last + 1;
+    }
+
+    private static void ensurePushTable(Handle h, String route, String table) {
+        boolean exists = h.createQuery("SELECT COUNT(*) FROM push_table WHERE route = :route AND table_name = :table")
+                .bind("route", route).bind("table", table).mapTo(Integer.class).one() > 0;
+        if (!exists) {
+            h.createUpdate("INSERT INTO push_table (route, table_name, last_seq, rows_in_table) VALUES (:route, :table, 0, 0)")
+                    .bind("route", route).bind("table", table).execute();
+        }
+    }
+
+    /**
+     * Never hand out a number the service has already seen for this table (a store restored from an older backup,
+     * a dataset adopted from another install): such a POST would be dropped as a duplicate.
+     */
+    public void raiseSequenceNumber(String route, String table, long atLeast) {
+        database.inDurableTransaction(h -> {
+            ensurePushTable(h, route, table);
+            return h.createUpdate("UPDATE push_table SET last_seq = :n WHERE route = :route AND table_name = :table AND last_seq < :n")
+                    .bind("n", atLeast).bind("route", route).bind("table", table).execute();
+        });
+    }
+
+    /** Power BI has the batch's rows (its 200, or a resolution that found them). */
+    public void markSent(Batch batch, Instant now) {
+        jdbi.useTransaction(h -> {
+            int updated = h.createUpdate("""
+                            UPDATE outbox_batch SET state = 'sent', sent_at = :now, attempts = attempts + 1, last_error = NULL
+                            WHERE batch_id = :id AND state = 'posting'""")
+                    .bind("id", batch.batchId()).bind("now", now).execute();
+            if (updated == 1) { // not when a rebuild superseded it meanwhile: the table is cleared anyway
+                ensurePushTable(h, batch.route(), batch.table());
+                h.createUpdate("UPDATE push_table SET rows_in_table = rows_in_table + :n WHERE route = :route AND table_name = :table")
+                        .bind("n", batch.rowCount()).bind("route", batch.route()).bind("table", batch.table()).execute();
+            }
+        });
+    }
+
+    /** Nothing of the batch was written: send it again at {@code nextAttemptAt} (same rows, same number). */
+    public void retryLater(Batch batch, Instant nextAttemptAt, String error) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE outbox_batch SET state = 'pending', attempts = attempts + 1, next_attempt_at = :at,
+                               last_error = :error
+                        WHERE batch_id = :id AND state IN ('pending', 'posting')""")
+                .bind("id", batch.batchId()).bind("at", nextAttemptAt).bind("error", clip(error)).execute());
+    }
+
+    /** The outcome is unknown: keep the batch posting (so nothing else of its table goes) and say why. */
+    public void outcomeUnknown(Batch batch, Instant resolveAt, String error) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE outbox_batch SET attempts = attempts + 1, next_attempt_at = :at, last_error = :error
-                        WHERE batch_id = :id""")
-                .bind("id", batchId).bind("at", nextAttemptAt).bind("error", clip(error)).execute());
+                        WHERE batch_id = :id AND state = 'posting'""")
+                .bind("id", batch.batchId()).bind("at", resolveAt).bind("error", clip("outcome unknown: " + error)).execute());
     }
 
-    /** Power BI refused the batch for a reason retrying cannot fix: keep it aside with the reason. */
-    public void quarantine(String batchId, String reason, Instant now) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        UPDATE outbox_batch SET state = 'quarantined', attempts = attempts + 1, last_error = :error,
-                               next_attempt_at = :now
-                        WHERE batch_id = :id""")
-                .bind("id", batchId).bind("now", now).bind("error", clip(reason)).execute());
+    /**
+     * Power BI refused some rows of the batch: replaces it by its two halves (by row order), pending at once. The
+     * halves take new sequence numbers when they go out; the refused batch's number was never applied.
+     */
+    public void split(Batch batch, String reason, Instant now) {
+        jdbi.useTransaction(h -> {
+            List<long[]> rows = h.createQuery("SELECT id, LENGTH(values_json) FROM outbox_row WHERE batch_id = :batch ORDER BY id")
+                    .bind("batch", batch.batchId())
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2) + ROW_OVERHEAD_BYTES}).list();
+            if (rows.size() < 2) {
+                throw new IllegalArgumentException("a batch of " + rows.size() + " row cannot be split");
+            }
+            h.createUpdate("UPDATE outbox_batch SET state = 'split', attempts = attempts + 1, last_error = :error"
+                            + " WHERE batch_id = :id")
+                    .bind("id", batch.batchId()).bind("error", clip(reason)).execute();
+            int half = rows.size() / 2;
+            for (List<long[]> part : List.of(rows.subList(0, half), rows.subList(half, rows.size()))) {
+                insertBatch(h, batch.route(), batch.table(), part.stream().map(r -> r[0]).toList(),
+                        part.stream().mapToLong(r -> r[1]).sum(), now);
+            }
+        });
+    }
+
+    /**
+     * Power BI refuses this one-row batch: keep it aside with the reason, and take its record's later rows (of any
+     * table) out of the batches not sent yet (they wait, unbatched, until this row is sent: see formBatch).
+     */
+    public void quarantine(Batch batch, String reason, Instant now) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            UPDATE outbox_batch SET state = 'quarantined', attempts = attempts + 1, last_error = :error,
+                                   next_attempt_at = :now
+                            WHERE batch_id = :id""")
+                    .bind("id", batch.batchId()).bind("now", now).bind("error", clip(reason)).execute();
+            List<String> touched = h.createQuery("""
+                            SELECT DISTINCT later.batch_id FROM outbox_row q
+                            JOIN outbox_row later ON later.tenant_id = q.tenant_id AND later.object_type = q.object_type
+                                 AND later.object_id = q.object_id AND later.route = q.route AND later.id > q.id
+                            JOIN outbox_batch b ON b.batch_id = later.batch_id
+                            WHERE q.batch_id = :id AND b.state = 'pending'""")
+                    .bind("id", batch.batchId()).mapTo(String.class).list();
+            h.createUpdate("""
+                            UPDATE outbox_row SET batch_id = NULL WHERE id IN (
+                                SELECT later.id FROM outbox_row q
+                                JOIN outbox_row later ON later.tenant_id = q.tenant_id AND later.object_type = q.object_type
+                                     AND later.object_id = q.object_id AND later.route = q.route AND later.id > q.id
+                                JOIN outbox_batch b ON b.batch_id = later.batch_id
+                                WHERE q.batch_id = :id AND b.state = 'pending')""")
+                    .bind("id", batch.batchId()).execute();
+            for (String emptied : touched) {
+                recount(h, emptied);
+            }
+        });
+    }
+
+    /** Puts the table's batches quarantined since {@code since} back in line (their refusal was the table's fault). */
+    public int requeueQuarantined(String route, String table, Instant since) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE outbox_batch SET state = 'pending', push_seq = NULL
+                        WHERE route = :route AND table_name = :table AND state = 'quarantined' AND next_attempt_at >= :since""")
+                .bind("route", route).bind("table", table).bind("since", since).execute());
+    }
+
+    /** A batch that lost rows: its count and first row follow, and with no rows left it is done with. */
+    private static void recount(Handle h, String batchId) {
+        long[] left = h.createQuery("SELECT COUNT(*), COALESCE(MIN(id), 0) FROM outbox_row WHERE batch_id = :id")
+                .bind("id", batchId).map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
+        if (left[0] == 0) {
+            h.createUpdate("UPDATE outbox_batch SET state = 'superseded', row_count = 0 WHERE batch_id = :id")
+                    .bind("id", batchId).execute();
+        } else {
+            h.createUpdate("UPDATE outbox_batch SET row_count = :n, first_row_id = :first WHERE batch_id = :id")
+                    .bind("n", left[0]).bind("first", left[1]).bind("id", batchId).execute();
+        }
+    }
+
+    /** Rows Power BI holds per table of a route since the table was last cleared (the 250,000-row rule, the cap). */
+    public java.util.Map<String, Long> rowsInTables(String route) {
+        return jdbi.withHandle(h -> {
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            h.createQuery("SELECT table_name, rows_in_table FROM push_table WHERE route = :route")
+                    .bind("route", route)
+                    .map((rs, ctx) -> counts.put(rs.getString(1), rs.getLong(2))).list();
+            return counts;
+        });
     }
 
     /** Puts a quarantined batch back in line (after the cause was fixed). */
     public boolean replay(String batchId, Instant now) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE outbox_batch SET state = 'pending', next_attempt_at = :now
+                        UPDATE outbox_batch SET state = 'pending', next_attempt_at = :now, push_seq = NULL
                         WHERE batch_id = :id AND state = 'quarantined'""")
                 .bind("id", batchId).bind("now", now).execute()) == 1;
     }
@@ -115,25 +316,6 @@ public final class Outbox {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM outbox_batch WHERE state = 'quarantined' ORDER BY seq")
                 .map(Outbox::batch).list());
-    }
-
-    /**
-     * Rows Power BI has accepted per table of a route (for the 250,000-row rule and status), including
-     * those of batches {@link RetentionTask} has deleted.
-     */
-    public java.util.Map<String, Long> sentRowsByTable(String route) {
-        return jdbi.withHandle(h -> {
-            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
-            h.createQuery("""
-                            SELECT table_name, SUM(n) AS n FROM (
-                                SELECT table_name, row_count AS n FROM outbox_batch WHERE route = :route AND state = 'sent'
-                                UNION ALL
-                                SELECT table_name, deleted FROM retention_total WHERE kind = 'outbox' AND route = :route
-                            ) sent GROUP BY table_name""")
-                    .bind("route", route)
-                    .map((rs, ctx) -> counts.put(rs.getString("table_name"), rs.getLong("n"))).list();
-            return counts;
-        });
     }
 
     public long sentRowCount() {
@@ -147,14 +329,14 @@ public final class Outbox {
     public Instant oldestUnsentCreatedAt() {
         return jdbi.withHandle(h -> h.createQuery("SELECT MIN(r.created_at) FROM outbox_row r"
                         + " LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id"
-                        + " WHERE r.batch_id IS NULL OR b.state <> 'sent'")
+                        + " WHERE r.batch_id IS NULL OR b.state NOT IN ('sent', 'superseded', 'split')")
                 .mapTo(java.time.OffsetDateTime.class).findFirst().map(java.time.OffsetDateTime::toInstant).orElse(null));
     }
 
     public long unsentRowCount() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT COUNT(*) FROM outbox_row r LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id
-                        WHERE r.batch_id IS NULL OR b.state <> 'sent'""").mapTo(Long.class).one());
+                        WHERE r.batch_id IS NULL OR b.state NOT IN ('sent', 'superseded', 'split')""").mapTo(Long.class).one());
     }
 
     /** Error texts are kept to the column's 2,000 characters. */
@@ -166,7 +348,8 @@ public final class Outbox {
             throws java.sql.SQLException {
         return new Batch(rs.getString("batch_id"), rs.getString("route"), rs.getString("table_name"),
                 rs.getInt("row_count"), rs.getInt("attempts"), instant(rs, "next_attempt_at"), instant(rs, "pushed_at"),
-                rs.getString("state"), rs.getString("last_error"));
+                rs.getString("state"), rs.getString("last_error"), (Long) rs.getObject("push_seq", Long.class),
+                rs.getLong("first_row_id"));
     }
 
     private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {

@@ -1,9 +1,15 @@
 package io.mlconnector.pipeline;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.pipeline.Outbox.Batch;
+import io.mlconnector.pipeline.PushPolicy.Decision;
+import io.mlconnector.pipeline.PushRoutes.Resolver;
+import io.mlconnector.pipeline.PushRoutes.Route;
+import io.mlconnector.powerbi.DatasetInfo;
+import io.mlconnector.powerbi.DatasetProvisioner;
 import io.mlconnector.powerbi.PostRowsResult;
 import io.mlconnector.powerbi.PowerBiApiException;
+import io.mlconnector.powerbi.PowerBiAuthException;
 import io.mlconnector.powerbi.PushDatasetClient;
 import io.mlconnector.powerbi.SchemaDiff;
 import io.mlconnector.powerbi.TableInfo;
@@ -13,58 +19,83 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Sends a route's outbox to its Power BI push dataset, one POST at a time (so never more than one request
- * is pending for the dataset). Batches are formed just before they are sent, so rows that piled up while
- * the quota shaper made us wait go out together. Outcomes: 200 → sent; 429 → wait exactly Retry-After;
- * 5xx/timeouts → exponential backoff with full jitter behind a circuit breaker; a 400 that names the
- * schema → the table is blocked and its rows kept; any other 400 → the batch is quarantined with the
- * reason, replayable. Nothing is dropped.
+ * Sends a route's outbox to its Power BI push dataset, one request at a time (docs/guarantees.md). Every
+ * POST is recorded on disk before it is sent; {@link PushPolicy} decides what its result means, and this loop
+ * carries the decision out. A POST whose outcome is unknown is resolved, never blindly sent again: by push
+ * sequence numbers, else by counting its batch id with Execute Queries, else by rebuilding its table from the
+ * ledger. Before the first POST (and after a pause) the route is prepared: the dataset found or created and
+ * bound to the ledger (a new dataset is rebuilt from the ledger first), its tables checked, and the way of
+ * resolving unknown outcomes detected. Connector start-up does not wait for any of this.
  */
 public final class Pusher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
-    static final String SCHEMA_FIX = SchemaDiff.FIX_COMMAND;
-    private static final tools.jackson.databind.json.JsonMapper ROW_JSON = PipelineJson.mapper();
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(30);
+    /** Rebuild a table before Power BI's 5,000,000-row cap (powerbi-api.md §4) is reached. */
+    static final long REBUILD_AT_ROWS = 4_500_000;
 
-    /** Where the route's rows go. */
-    public record Target(String route, String workspaceId, String datasetId) {}
+    /** Where the route's rows go; {@code clientId} is ours, the key of our sequence numbers at the service. */
+    public record Target(String route, String workspaceId, String clientId) {}
 
     private final Outbox outbox;
+    private final TableRebuilds rebuilds;
+    private final PushRoutes routes;
     private final PushDatasetClient client;
+    private final DatasetProvisioner provisioner;
+    private final DatasetModel model;
     private final SchemaGuard guard;
     private final QuotaShaper shaper;
     private final RetryBackoff backoff;
-    private final CircuitBreaker breaker;
     private final Target target;
     private final Clock clock;
     private final int maxBatchRows;
+    private final long maxBatchBytes;
+    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+
+    // The route as this instance knows it; only the pusher thread touches these.
+    private String datasetId;
+    private Resolver resolver;
+    private Instant routeNotBefore = Instant.EPOCH;
+    private int routeFailures;
+    /** Per table: one-row POSTs refused since its last accepted POST, and when that streak began. */
+    private final Map<String, Integer> rowRefusalsInARow = new HashMap<>();
+    private final Map<String, Instant> lastAccepted = new HashMap<>();
     private final Map<String, Long> rowsInTable = new HashMap<>();
-    private final Set<String> tablesChecked = new HashSet<>();
+
     private volatile boolean running;
     private Thread thread;
 
-    public Pusher(Outbox outbox, PushDatasetClient client, SchemaGuard guard, QuotaShaper shaper, RetryBackoff backoff,
-                  CircuitBreaker breaker, Target target, Clock clock, int maxBatchRows) {
+    public Pusher(Outbox outbox, TableRebuilds rebuilds, PushRoutes routes, PushDatasetClient client,
+                  DatasetProvisioner provisioner, DatasetModel model, SchemaGuard guard, QuotaShaper shaper,
+                  RetryBackoff backoff, Target target, Clock clock, int maxBatchRows, long maxBatchBytes) {
         this.outbox = outbox;
+        this.rebuilds = rebuilds;
+        this.routes = routes;
         this.client = client;
+        this.provisioner = provisioner;
+        this.model = model;
         this.guard = guard;
         this.shaper = shaper;
         this.backoff = backoff;
-        this.breaker = breaker;
         this.target = target;
         this.clock = clock;
         this.maxBatchRows = maxBatchRows;
-        this.rowsInTable.putAll(outbox.sentRowsByTable(target.route()));
+        this.maxBatchBytes = maxBatchBytes;
     }
 
     public void start() {
@@ -95,128 +126,287 @@ public final class Pusher implements AutoCloseable {
     }
 
     /**
-     * Sends at most one batch. Returns how long to pause before the next step (zero: go on at once).
+     * Rebuilds tables from the ledger (clear, then reload their current rows), in the pusher's own thread so
+     * that no POST of those tables is in flight meanwhile. Completes with the rows queued per table.
      */
+    public CompletableFuture<Map<String, Integer>> rebuild(Set<String> tables, String reason) {
+        CompletableFuture<Map<String, Integer>> done = new CompletableFuture<>();
+        requests.add(() -> {
+            try {
+                done.complete(rebuilds.request(target.route(), tables, reason, clock.instant()));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Does one piece of work. Returns how long to pause before the next step (zero: go on at once). */
     Duration step() {
-        Instant now = clock.instant();
-        Optional<Batch> next = nextBatch(now);
-        if (next.isEmpty()) {
-            return IDLE_POLL;
+        for (Runnable request = requests.poll(); request != null; request = requests.poll()) {
+            request.run();
         }
-        Batch batch = next.get();
-        Duration wait = shaper.waitBefore(batch.rowCount(), largestTable());
+        Instant now = clock.instant();
+        if (now.isBefore(routeNotBefore)) {
+            return min(Duration.between(now, routeNotBefore), Duration.ofSeconds(1));
+        }
+        try {
+            if (datasetId == null) {
+                prepareRoute(now);
+                return Duration.ZERO;
+            }
+            List<TableRebuilds.Rebuild> toClear = rebuilds.pending(target.route());
+            if (!toClear.isEmpty()) {
+                clear(toClear.get(0).table());
+                return Duration.ZERO;
+            }
+            return sendOrResolveOne(now);
+        } catch (PowerBiAuthException e) {
+            carryOut(PushPolicy.afterTokenFailure(e), null, now);
+            return Duration.ZERO;
+        } catch (PowerBiApiException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                carryOut(new PushPolicy.PauseRoute(e.getMessage(), PushPolicy.WORKSPACE_ACCESS_FIX), null, now);
+            } else {
+                Duration wait = backoff.delayAfter(++routeFailures);
+                routeNotBefore = now.plus(wait);
+                log.warn("Power BI call failed ({}); route {} waits {} ms", e.getMessage(), target.route(), wait.toMillis());
+            }
+            return Duration.ZERO;
+        }
+    }
+
+    private Duration sendOrResolveOne(Instant now) {
+        Set<String> tablesWithOpenBatch = new HashSet<>();
+        for (Batch head : outbox.headOfEachTable(target.route())) {
+            tablesWithOpenBatch.add(head.table());
+            if (head.nextAttemptAt().isAfter(now)) {
+                continue;
+            }
+            if (head.posting()) {
+                resolve(head, now);
+                return Duration.ZERO;
+            }
+            if (guard.mayPost(head.table())) {
+                return post(head, now);
+            }
+        }
+        for (String table : outbox.tablesWithUnbatchedRows(target.route())) {
+            // A table with an open batch waits for it: its batches leave one by one, in order.
+            if (!tablesWithOpenBatch.contains(table) && !guard.isBlocked(table)) {
+                Optional<Batch> formed = outbox.formBatch(target.route(), table, maxBatchRows, maxBatchBytes, now);
+                if (formed.isPresent()) {
+                    return post(formed.get(), now);
+                }
+            }
+        }
+        return IDLE_POLL;
+    }
+
+    private Duration post(Batch pending, Instant now) {
+        Duration wait = shaper.waitBefore(pending.rowCount(), largestTable());
         if (!wait.isZero()) {
             return min(wait, Duration.ofSeconds(1));
         }
-        if (!breaker.tryAcquirePermission()) {
-            return Duration.ofSeconds(1);
-        }
-        if (!tablesChecked.contains(batch.table()) && !tableExists(batch.table())) {
-            breaker.releasePermission();
-            return Duration.ZERO;
-        }
+        Batch batch = outbox.beginAttempt(pending, UUID.randomUUID().toString(), now);
         List<ObjectNode> rows = outbox.rowsOf(batch);
         shaper.recordPost(rows.size());
-        long started = System.nanoTime();
-        PostRowsResult result = client.postRows(target.workspaceId(), target.datasetId(), batch.table(), asMaps(rows));
-        long elapsed = System.nanoTime() - started;
-        handle(batch, rows.size(), result, elapsed);
+        Decision decision;
+        try {
+            PostRowsResult result = client.postRows(target.workspaceId(), datasetId, batch.table(),
+                    PushDatasetClient.rowsBody(rows), rows.size(), batch.pushSeq());
+            decision = PushPolicy.afterPost(result, rows.size());
+        } catch (PowerBiAuthException e) { // no token: the request never left
+            decision = PushPolicy.afterTokenFailure(e);
+        }
+        carryOut(decision, batch, clock.instant());
         return Duration.ZERO;
     }
 
-    private void handle(Batch batch, int rowCount, PostRowsResult result, long elapsedNanos) {
-        Instant now = clock.instant();
-        if (result instanceof PostRowsResult.Accepted) {
-            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
-            outbox.markSent(batch.batchId(), now);
-            rowsInTable.merge(batch.table(), (long) rowCount, Long::sum);
+    /** Carries out one decision about {@code batch} (null: a decision about the route alone). */
+    private void carryOut(Decision decision, Batch batch, Instant now) {
+        if (decision instanceof PushPolicy.MarkSent) {
+            outbox.markSent(batch, now);
+            routeFailures = 0;
+            rowRefusalsInARow.remove(batch.table());
+            lastAccepted.put(batch.table(), now);
             guard.clear(batch.table());
-        } else if (result instanceof PostRowsResult.Throttled throttled) {
-            breaker.releasePermission();
-            // Retry-After is honoured exactly; a 429 without one falls back to the jittered backoff.
-            Duration wait = throttled.retryAfterHint().orElseGet(() -> backoff.delayAfter(batch.attempts() + 1));
-            shaper.blockFor(wait);
-            outbox.retryLater(batch.batchId(), now.plus(wait), "429: retry after " + wait.toMillis() + " ms");
-            log.info("Power BI throttled {} rows to {}; waiting {} ms", rowCount, batch.table(), wait.toMillis());
-        } else if (result instanceof PostRowsResult.Failed failed) {
-            breaker.onError(elapsedNanos, TimeUnit.NANOSECONDS, new IllegalStateException(failed.reason()));
-            Duration wait = backoff.delayAfter(batch.attempts() + 1);
-            outbox.retryLater(batch.batchId(), now.plus(wait), failed.status() + ": " + failed.reason());
-            log.warn("posting {} rows to {} failed ({}: {}); retry in {} ms", rowCount, batch.table(),
-                    failed.status(), failed.reason(), wait.toMillis());
-        } else if (result instanceof PostRowsResult.Rejected rejected) {
-            breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS); // Power BI is up; the request is wrong
-            String reason = rejected.status() + " " + rejected.code() + ": " + rejected.message();
-            if (namesTheSchema(rejected)) {
-                guard.block(batch.table(), reason, SCHEMA_FIX);
-                outbox.retryLater(batch.batchId(), now, reason);
-                log.error("table {} does not match the mapping ({}); its rows are kept until `{}`", batch.table(),
-                        reason, SCHEMA_FIX);
-            } else {
-                outbox.quarantine(batch.batchId(), reason, now);
-                log.error("batch {} ({} rows to {}) quarantined: {}", batch.batchId(), rowCount, batch.table(), reason);
+            long rows = rowsInTable.merge(batch.table(), (long) batch.rowCount(), Long::sum);
+            if (rows >= REBUILD_AT_ROWS) {
+                rebuilds.request(target.route(), Set.of(batch.table()),
+                        "the table holds " + rows + " rows, near Power BI's cap of 5,000,000", now);
+            }
+        } else if (decision instanceof PushPolicy.RetryLater retry) {
+            Duration wait = retry.exactWait() != null ? retry.exactWait() : backoff.delayAfter(++routeFailures);
+            if (retry.exactWait() != null) {
+                shaper.blockFor(wait); // Retry-After is honoured exactly, for the whole dataset
+            }
+            routeNotBefore = now.plus(wait);
+            outbox.retryLater(batch, now.plus(wait), retry.reason());
+            log.info("{} rows to {} not written ({}); again in {} ms", batch.rowCount(), batch.table(), retry.reason(),
+                    wait.toMillis());
+        } else if (decision instanceof PushPolicy.ResolveUnknown unknown) {
+            Duration wait = backoff.delayAfter(++routeFailures);
+            routeNotBefore = now.plus(wait);
+            outbox.outcomeUnknown(batch, now.plus(wait), unknown.reason());
+            log.warn("batch {} ({} rows to {}): outcome unknown ({}); finding out in {} ms", batch.batchId(),
+                    batch.rowCount(), batch.table(), unknown.reason(), wait.toMillis());
+        } else if (decision instanceof PushPolicy.CheckTable check) {
+            outbox.retryLater(batch, now, check.reason()); // refused: nothing was written
+            int refusals = batch.rowCount() == 1 ? rowRefusalsInARow.merge(batch.table(), 1, Integer::sum)
+                    : rowRefusalsInARow.getOrDefault(batch.table(), 0);
+            carryOut(PushPolicy.afterRefusal(tableState(batch.table()), batch.table(), batch.rowCount(), refusals,
+                    check.reason()), batch, now);
+        } else if (decision instanceof PushPolicy.PauseRoute pauseRoute) {
+            if (batch != null) {
+                outbox.retryLater(batch, now, pauseRoute.reason());
+            }
+            routes.pause(target.route(), target.workspaceId(), model.datasetName(), pauseRoute.reason(), pauseRoute.fix(), now);
+            datasetId = null; // the probe prepares the route again, finding the dataset anew
+            routeNotBefore = now.plus(PROBE_EVERY);
+            log.error("route {} paused: {}; fix: {}", target.route(), pauseRoute.reason(), pauseRoute.fix());
+        } else if (decision instanceof PushPolicy.BlockTable block) {
+            guard.block(batch.table(), block.reason(), block.fix());
+            if (rowRefusalsInARow.remove(batch.table()) != null) {
+                // The rows quarantined in this streak were not bad: the table was. They wait with the rest.
+                int back = outbox.requeueQuarantined(target.route(), batch.table(),
+                        lastAccepted.getOrDefault(batch.table(), Instant.EPOCH));
+                log.warn("{} rows of {} quarantined one by one are queued again: the table, not the rows, is wrong", back,
+                        batch.table());
+            }
+            log.error("table {} blocked, its rows kept: {}; fix: {}", batch.table(), block.reason(), block.fix());
+        } else if (decision instanceof PushPolicy.Split split) {
+            outbox.split(batch, split.reason(), now);
+            log.warn("Power BI refused {} rows to {} ({}); posting each half on its own", batch.rowCount(), batch.table(),
+                    split.reason());
+        } else if (decision instanceof PushPolicy.QuarantineRow quarantine) {
+            outbox.quarantine(batch, quarantine.reason(), now);
+            log.error("row of batch {} to {} quarantined: {}; its record's later rows wait (mlc replay {})",
+                    batch.batchId(), batch.table(), quarantine.reason(), batch.batchId());
+        }
+    }
+
+    /** Finds out whether a batch whose POST has no known outcome was applied. */
+    private void resolve(Batch batch, Instant now) {
+        if (resolver == Resolver.SEQUENCE_NUMBERS && batch.pushSeq() != null) {
+            Optional<Long> last = client.lastSequenceNumber(target.workspaceId(), datasetId, batch.table(), target.clientId());
+            if (last.isPresent()) {
+                resolved(batch, last.get() >= batch.pushSeq(), "sequence number " + batch.pushSeq() + ", service at "
+                        + last.get(), now);
+                return;
+            }
+            resolver = detectResolver(batch.table()); // the service stopped answering them
+        }
+        if (resolver == Resolver.EXECUTE_QUERIES) {
+            long found = client.countRowsOfBatch(target.workspaceId(), datasetId, batch.table(), batch.batchId());
+            if (found == 0 || found == batch.rowCount()) {
+                resolved(batch, found > 0, found + " of its " + batch.rowCount() + " rows found by Execute Queries", now);
+                return;
             }
         }
+        String reason = "the outcome of batch " + batch.batchId() + " (" + batch.rowCount() + " rows) is unknown and Power "
+                + "BI offers no way to find it out (" + batch.lastError() + ")";
+        Map<String, Integer> queued = rebuilds.request(target.route(), Set.of(batch.table()), reason, now);
+        log.warn("rebuilding table {} from the ledger ({} rows): {}", batch.table(), queued.get(batch.table()), reason);
+    }
+
+    private void resolved(Batch batch, boolean applied, String evidence, Instant now) {
+        log.info("batch {} ({} rows to {}) {} ({})", batch.batchId(), batch.rowCount(), batch.table(),
+                applied ? "was applied" : "was not applied; sending it again", evidence);
+        routeFailures = 0;
+        if (applied) {
+            carryOut(new PushPolicy.MarkSent(), batch, now);
+        } else {
+            outbox.retryLater(batch, now, "not applied (" + evidence + ")");
+        }
+    }
+
+    /** Empties a table being rebuilt; its queued current rows then go out as usual. */
+    private void clear(String table) {
+        client.deleteRows(target.workspaceId(), datasetId, table);
+        rebuilds.cleared(target.route(), table);
+        rowsInTable.put(table, 0L);
+        log.info("table {} cleared; reloading it from the ledger", table);
     }
 
     /**
-     * The next batch to send: a pending batch whose retry time has come, else a new batch from the
-     * table whose rows have waited longest. Tables the schema guard blocks are skipped until their probe.
+     * Finds the dataset (creating it on the route's first start), binds the ledger to it (a dataset new to the
+     * ledger is rebuilt from it before anything else goes), checks its tables, and detects how to resolve
+     * unknown outcomes. A dataset the route was bound to that is gone pauses the route: creating a new one is a
+     * person's decision ({@code mlc dataset create}).
      */
-    private Optional<Batch> nextBatch(Instant now) {
-        List<Batch> pending = outbox.pending(target.route());
-        Set<String> waitingTables = new HashSet<>();
-        for (Batch batch : pending) {
-            if (!guard.mayPost(batch.table())) {
-                continue;
-            }
-            if (!batch.nextAttemptAt().isAfter(now)) {
-                return Optional.of(batch);
-            }
-            waitingTables.add(batch.table());
+    private void prepareRoute(Instant now) {
+        Optional<Route> route = routes.find(target.route());
+        String boundId = route.map(Route::datasetId).orElse(null);
+        List<DatasetInfo> named = client.findDatasetsByName(target.workspaceId(), model.datasetName());
+        String id;
+        if (boundId != null && named.stream().anyMatch(d -> d.id().equals(boundId))) {
+            id = boundId;
+        } else if (!named.isEmpty()) {
+            id = named.get(0).id();
+        } else if (boundId == null) {
+            id = provisioner.ensure(target.workspaceId(), model).datasetId();
+        } else {
+            carryOut(new PushPolicy.PauseRoute("dataset '" + model.datasetName() + "' (" + boundId + ") is gone from workspace "
+                    + target.workspaceId(), PushPolicy.DATASET_GONE_FIX), null, now);
+            return;
         }
-        for (String table : outbox.tablesWithUnbatchedRows(target.route())) {
-            // A blocked table keeps its new rows unbatched; a table with a batch waiting to retry waits too,
-            // so its rows are not spread over ever more small batches.
-            if (!guard.isBlocked(table) && !waitingTables.contains(table)) {
-                return outbox.formBatch(target.route(), table, maxBatchRows, now);
+        if (routes.bind(target.route(), target.workspaceId(), model.datasetName(), id, now)) {
+            Set<String> all = model.tables().stream().map(DatasetModel.Table::name)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            rebuilds.request(target.route(), all, "dataset " + id + " is new to the ledger", now);
+            log.info("route {} bound to dataset {}; filling it from the ledger", target.route(), id);
+        }
+        Set<String> present = client.getTables(target.workspaceId(), id).stream().map(TableInfo::name)
+                .collect(Collectors.toSet());
+        for (DatasetModel.Table table : model.tables()) {
+            if (!present.contains(table.name())) {
+                guard.block(table.name(), "table " + table.name() + " is missing from the dataset", SchemaDiff.MISSING_TABLE_FIX);
             }
         }
-        return Optional.empty();
+        datasetId = id;
+        resolver = detectResolver(present.stream().sorted().findFirst().orElse(null));
+        if (resolver == Resolver.SEQUENCE_NUMBERS) {
+            for (String table : present) { // never reuse a number the service has seen (a restored or fresh store)
+                client.lastSequenceNumber(target.workspaceId(), id, table, target.clientId())
+                        .ifPresent(last -> outbox.raiseSequenceNumber(target.route(), table, last));
+            }
+        }
+        rowsInTable.clear();
+        rowsInTable.putAll(outbox.rowsInTables(target.route()));
+        routes.ready(target.route(), resolver, now);
+        routeFailures = 0;
+        log.info("route {} ready: dataset {}, unknown outcomes resolved by {}", target.route(), id, resolver);
     }
 
-    /** Before the first POST to a table: does the dataset have it? */
-    private boolean tableExists(String table) {
-        Set<String> tables;
+    private Resolver detectResolver(String probeTable) {
+        if (probeTable == null) {
+            return Resolver.REBUILD;
+        }
+        if (client.lastSequenceNumber(target.workspaceId(), datasetId, probeTable, target.clientId()).isPresent()) {
+            return Resolver.SEQUENCE_NUMBERS;
+        }
         try {
-            tables = client.getTables(target.workspaceId(), target.datasetId()).stream()
-                    .map(TableInfo::name).collect(java.util.stream.Collectors.toSet());
+            client.countRowsOfBatch(target.workspaceId(), datasetId, probeTable, "probe");
+            return Resolver.EXECUTE_QUERIES;
         } catch (PowerBiApiException e) {
             if (e.retryable()) {
                 throw e;
             }
-            guard.block(table, "dataset " + target.datasetId() + " cannot be read in workspace "
-                    + target.workspaceId() + ": " + e.getMessage(), SchemaDiff.MISSING_DATASET_FIX);
-            return false;
+            return Resolver.REBUILD;
         }
-        if (!tables.contains(table)) {
-            guard.block(table, "table " + table + " is missing from the dataset", SchemaDiff.MISSING_TABLE_FIX);
-            return false;
-        }
-        tablesChecked.add(table);
-        return true;
     }
 
-    /** A 404 for the table, or a 400 that talks about columns, means the dataset differs from the mapping. */
-    static boolean namesTheSchema(PostRowsResult.Rejected rejected) {
-        String message = rejected.message() == null ? "" : rejected.message().toLowerCase(java.util.Locale.ROOT);
-        return rejected.status() == 404 || message.contains("column") || message.contains("table");
-    }
-
-    /** The client takes plain maps; the outbox hands out JSON objects with exact decimals. */
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> asMaps(List<ObjectNode> rows) {
-        return rows.stream().map(r -> (Map<String, Object>) ROW_JSON.convertValue(r, Map.class)).toList();
+    private PushPolicy.TableState tableState(String table) {
+        try {
+            boolean present = client.getTables(target.workspaceId(), datasetId).stream().anyMatch(t -> t.name().equals(table));
+            return present ? PushPolicy.TableState.PRESENT : PushPolicy.TableState.MISSING;
+        } catch (PowerBiApiException e) {
+            if (e.status() == 404) {
+                return PushPolicy.TableState.DATASET_GONE;
+            }
+            throw e;
+        }
     }
 
     private long largestTable() {
@@ -227,13 +417,16 @@ public final class Pusher implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** Finishes the step in progress (not interrupted: see {@link WebhookWorker#close()}), then stops. */
+    /**
+     * Stops after the step in progress, waiting for an in-flight POST for longer than its request timeout, so
+     * its outcome is recorded before the store closes. (A kill instead leaves it posting: resolved at start.)
+     */
     @Override
     public void close() {
         running = false;
         if (thread != null) {
             try {
-                thread.join(10_000);
+                thread.join(client.requestTimeout().plusSeconds(15).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -66,7 +66,7 @@ public final class PowerBiAuthException extends RuntimeException {
         return new PowerBiAuthException(message.toString(), aadsts, errorCode, cause);
     }
 
-    static PowerBiAuthException unreachable(String authority, Throwable cause) {
+    public static PowerBiAuthException unreachable(String authority, Throwable cause) {
         return new PowerBiAuthException("could not get a Power BI token from " + authority + ": " + cause
                 + " — check powerbi.authority-host, the network, and powerbi.trusted-certificate if the authority "
                 + "uses a private certificate", null, null, cause);

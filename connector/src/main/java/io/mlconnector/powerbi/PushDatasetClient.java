@@ -3,10 +3,12 @@ package io.mlconnector.powerbi;
 import io.mlconnector.mapping.DatasetModel;
 import java.io.IOException;
 import java.net.URI;
+import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,6 +42,8 @@ public final class PushDatasetClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushDatasetClient.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Reference §8: the push sequence number of a POST rows request. */
+    public static final String SEQUENCE_NUMBER_HEADER = "X-PowerBI-PushData-SequenceNumber";
 
     private final HttpClient http;
     private final String apiBase;
@@ -58,6 +62,11 @@ public final class PushDatasetClient {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** How long one request may take; a POST still open after it has an unknown outcome. */
+    public Duration requestTimeout() {
+        return requestTimeout;
     }
 
     // ---- datasets -----------------------------------------------------------------------------
@@ -148,63 +157,142 @@ public final class PushDatasetClient {
 
     // ---- rows ---------------------------------------------------------------------------------
 
-    /**
-     * Appends rows ({@code Row.toPushJson} maps). Never throws for an HTTP or network outcome: the
-     * result says what the pusher should do. A {@link PowerBiAuthException} (no token to be had)
-     * does propagate: it is a configuration problem, not a property of this batch.
-     */
+    /** Appends rows ({@code Row.toPushJson} maps), without a sequence number. */
     public PostRowsResult postRows(String workspaceId, String datasetId, String table, List<Map<String, Object>> rows) {
-        String body = JSON.writeValueAsString(Map.of("rows", rows));
+        return postRows(workspaceId, datasetId, table, rowsBody(rows), rows.size(), null);
+    }
+
+    /** The body of a POST rows request: {@code {"rows":[…]}}. */
+    public static String rowsBody(List<?> rows) {
+        return JSON.writeValueAsString(Map.of("rows", rows));
+    }
+
+    /**
+     * Appends rows. {@code body} is {@link #rowsBody}'s JSON; {@code sequenceNumber}, when not null, goes in
+     * {@code X-PowerBI-PushData-SequenceNumber} (reference §8: the service applies a table's POST only when its
+     * number is higher than the last it applied for this client). Never throws for an HTTP or network outcome:
+     * the result says what is known. A {@link PowerBiAuthException} (no token to be had) does propagate: it is
+     * a property of the route, not of this batch.
+     */
+    public PostRowsResult postRows(String workspaceId, String datasetId, String table, String body, int rowCount,
+                                   Long sequenceNumber) {
         URI uri = tableUri(workspaceId, datasetId, table, "/rows");
+        Map<String, String> headers = sequenceNumber == null ? Map.of()
+                : Map.of(SEQUENCE_NUMBER_HEADER, Long.toString(sequenceNumber));
         HttpResponse<String> response;
         try {
-            response = exchange("POST", uri, body);
+            response = exchange("POST", uri, body, headers);
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            LOG.warn("POST rows to '{}' ({} rows) could not connect: {}", table, rowCount, e.toString());
+            return new PostRowsResult.NotSent(e.toString());
         } catch (HttpTimeoutException e) {
-            LOG.warn("POST rows to '{}' ({} rows) timed out after {}", table, rows.size(), requestTimeout);
-            return new PostRowsResult.Failed(-1, "timed out after " + requestTimeout, null);
+            LOG.warn("POST rows to '{}' ({} rows) timed out after {}", table, rowCount, requestTimeout);
+            return new PostRowsResult.Unknown(-1, "timed out after " + requestTimeout, null);
         } catch (IOException e) {
-            LOG.warn("POST rows to '{}' ({} rows) failed: {}", table, rows.size(), e.toString());
-            return new PostRowsResult.Failed(-1, e.toString(), null);
+            LOG.warn("POST rows to '{}' ({} rows) failed: {}", table, rowCount, e.toString());
+            return new PostRowsResult.Unknown(-1, e.toString(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new PostRowsResult.Failed(-1, "interrupted", null);
+            return new PostRowsResult.Unknown(-1, "interrupted", null);
         }
         int status = response.statusCode();
         String requestId = requestId(response);
         if (status >= 200 && status < 300) {
-            LOG.debug("POST rows to '{}': {} rows accepted (RequestId {})", table, rows.size(), requestId);
+            LOG.debug("POST rows to '{}': {} rows accepted (RequestId {})", table, rowCount, requestId);
             return new PostRowsResult.Accepted(requestId);
         }
         PowerBiError error = PowerBiError.parse(response.body());
         LOG.warn("POST rows to '{}' ({} rows): HTTP {} {} (RequestId {})",
-                table, rows.size(), status, error.describe(""), requestId);
+                table, rowCount, status, error.describe(""), requestId);
         if (status == 429) {
             return new PostRowsResult.Throttled(retryAfter(response).orElse(null), requestId);
         }
         if (status == 408 || status >= 500 || status < 400) {
-            return new PostRowsResult.Failed(status, error.describe("HTTP " + status), requestId);
+            return new PostRowsResult.Unknown(status, error.describe("HTTP " + status), requestId);
         }
         return new PostRowsResult.Rejected(status, error.code(), error.message(), requestId);
+    }
+
+    // ---- knowing whether a push landed (reference §8) --------------------------------------------
+
+    /**
+     * The last sequence number the service applied to {@code table} for {@code clientId} (0 when it has none),
+     * or empty when the service answers {@code …/sequenceNumbers} with 404: it does not keep them (callers know
+     * the table exists from {@link #getTables} first, so a 404 here is about the endpoint, not the table).
+     */
+    public Optional<Long> lastSequenceNumber(String workspaceId, String datasetId, String table, String clientId) {
+        String operation = "get sequence numbers of table '" + table + "'";
+        HttpResponse<String> response = call(operation, "GET", tableUri(workspaceId, datasetId, table, "/sequenceNumbers"), null);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        requireSuccess(operation, response);
+        long last = 0;
+        for (JsonNode entry : values(operation, response)) {
+            if (clientId.equalsIgnoreCase(entry.path("clientId").asString())) {
+                last = Math.max(last, entry.path("sequenceNumber").asLong(0));
+            }
+        }
+        return Optional.of(last);
+    }
+
+    /**
+     * Runs one DAX query (Execute Queries, reference §8) and returns the first table's rows. A 4xx/5xx throws
+     * {@link PowerBiApiException} (401/403: the tenant setting is off or the caller lacks Build).
+     */
+    public List<JsonNode> executeQuery(String workspaceId, String datasetId, String dax) {
+        String operation = "execute query on dataset " + datasetId;
+        String body = JSON.writeValueAsString(Map.of("queries", List.of(Map.of("query", dax)),
+                "serializerSettings", Map.of("includeNulls", true)));
+        HttpResponse<String> response = call(operation, "POST", uri(datasetPath(workspaceId, datasetId) + "/executeQueries"), body);
+        requireSuccess(operation, response);
+        JsonNode rows = readJson(response.body());
+        rows = rows == null ? null : rows.path("results").path(0).path("tables").path(0).path("rows");
+        if (rows == null || !rows.isArray()) {
+            throw new PowerBiApiException(operation, response.statusCode(), null, "response has no results[0].tables[0].rows",
+                    requestId(response), null);
+        }
+        return List.copyOf(rows.values());
+    }
+
+    /** How many rows of {@code table} carry {@code batchId} in their {@code batch_id} column. */
+    public long countRowsOfBatch(String workspaceId, String datasetId, String table, String batchId) {
+        String dax = "EVALUATE ROW(\"n\", COUNTROWS(FILTER(" + daxTable(table) + ", " + daxTable(table) + "[batch_id] = "
+                + daxString(batchId) + ")))";
+        List<JsonNode> rows = executeQuery(workspaceId, datasetId, dax);
+        return rows.isEmpty() ? 0 : rows.get(0).path("[n]").asLong(0);
+    }
+
+    /** A table reference in DAX: {@code 'name'} with quotes doubled. */
+    public static String daxTable(String table) {
+        return "'" + table.replace("'", "''") + "'";
+    }
+
+    /** A string literal in DAX: {@code "text"} with quotes doubled. */
+    public static String daxString(String text) {
+        return "\"" + text.replace("\"", "\"\"") + "\"";
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------
 
     /** One request with a bearer token; on TokenExpired one fresh token and one retry. */
-    private HttpResponse<String> exchange(String method, URI uri, String jsonBody) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request(method, uri, jsonBody, tokens.accessToken()),
+    private HttpResponse<String> exchange(String method, URI uri, String jsonBody, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(method, uri, jsonBody, headers, tokens.accessToken()),
                 HttpResponse.BodyHandlers.ofString());
         if ((response.statusCode() == 401 || response.statusCode() == 403)
                 && "TokenExpired".equals(PowerBiError.parse(response.body()).code())) {
             LOG.info("Power BI says the token expired (RequestId {}); getting a new one", requestId(response));
             tokens.invalidate();
-            response = http.send(request(method, uri, jsonBody, tokens.accessToken()), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request(method, uri, jsonBody, headers, tokens.accessToken()),
+                    HttpResponse.BodyHandlers.ofString());
         }
         return response;
     }
 
     private HttpResponse<String> call(String operation, String method, URI uri, String jsonBody) {
         try {
-            return exchange(method, uri, jsonBody);
+            return exchange(method, uri, jsonBody, Map.of());
         } catch (IOException e) {
             throw new PowerBiApiException(operation, -1, null, e.toString(), null, e);
         } catch (InterruptedException e) {
@@ -213,11 +301,12 @@ public final class PushDatasetClient {
         }
     }
 
-    private HttpRequest request(String method, URI uri, String jsonBody, String token) {
+    private HttpRequest request(String method, URI uri, String jsonBody, Map<String, String> headers, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
+        headers.forEach(builder::header);
         if (jsonBody != null) {
             builder.header("Content-Type", "application/json; charset=utf-8")
                     .method(method, HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlconnector.app.Operations;
 import io.mlconnector.pipeline.Outbox;
+import io.mlconnector.pipeline.PushRoutes;
+import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.PipelineJson;
 import io.mlconnector.pipeline.SchemaGuard;
 import io.mlconnector.store.Tenant;
@@ -28,10 +30,13 @@ class StatusReportTest {
                                 "FreshBooks refused the refresh token (invalid_grant)")),
                 12_345, 7, 1_234_567, 42, AT.minus(Duration.ofSeconds(125)),
                 List.of(new Outbox.Batch("b-9", "default", "invoices", 500, 1, AT, AT, "quarantined",
-                        "400 BadRequest: string longer than 4000 characters")),
+                        "400 BadRequest: string longer than 4000 characters", 17L, 40L)),
                 List.of(new SchemaGuard.Verdict("invoices", false, null, null, AT),
                         new SchemaGuard.Verdict("payments", true, "400 column 'payment_type' not found",
-                                "mlc dataset sync (puts the table's schema from the model)", AT)));
+                                "mlc dataset sync (puts the table's schema from the model)", AT)),
+                new PushRoutes.Route("default", "ws-1", "FreshBooks", "ds-1", 1, "401 PowerBINotAuthorizedException",
+                        "add the service principal to the workspace", AT.minusSeconds(60), PushRoutes.Resolver.SEQUENCE_NUMBERS),
+                List.of(new TableRebuilds.Rebuild("payments", "outcome of batch b-7 unknown", AT)));
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset ds-1 in workspace ws-1",
@@ -40,6 +45,9 @@ class StatusReportTest {
                 "  Initech (i3): needs_reauthorization: FreshBooks refused the refresh token (invalid_grant)",
                 "Events: 12,345 received, 7 pending",
                 "Rows: 1,234,567 pushed, 42 waiting; oldest waiting: 2m 05s (since 2026-03-01T09:57:55Z)",
+                "Power BI: PAUSED since 2026-03-01T09:59:00Z: 401 PowerBINotAuthorizedException",
+                "  fix: add the service principal to the workspace",
+                "  rebuilding payments from the ledger: outcome of batch b-7 unknown",
                 "Blocked tables: 1",
                 "  payments: 400 column 'payment_type' not found",
                 "    fix: mlc dataset sync (puts the table's schema from the model)",
@@ -50,13 +58,14 @@ class StatusReportTest {
     @Test
     void aQuietConnectorSaysSoInFewLines() {
         Operations.Status status = new Operations.Status(AT, "ws-1", null, List.of(), 0, 0, 0, 0, null,
-                List.of(), List.of());
+                List.of(), List.of(), null, List.of());
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset - in workspace ws-1",
                 "Tenants: none connected (connect a business: /oauth/freshbooks/start)",
                 "Events: 0 received, 0 pending",
                 "Rows: 0 pushed, 0 waiting; oldest waiting: nothing waits",
+                "Power BI: not reached yet",
                 "Blocked tables: none",
                 "Quarantined batches: none");
     }

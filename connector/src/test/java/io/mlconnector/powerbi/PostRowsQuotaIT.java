@@ -77,13 +77,13 @@ class PostRowsQuotaIT {
     }
 
     @Test
-    void aServerErrorIsFailedAndWritesNothing() {
+    void aServerErrorHasAnUnknownOutcomeAndWritesNothing() {
         start(PushLimits.DOCUMENTED);
         sims.powerBiFaults.add(FaultInjector.Rule.serverError(1.0, 503).onPathsContaining("/rows"));
 
         PostRowsResult result = post(1);
 
-        assertThat(result).isInstanceOfSatisfying(PostRowsResult.Failed.class, failed -> {
+        assertThat(result).isInstanceOfSatisfying(PostRowsResult.Unknown.class, failed -> {
             assertThat(failed.status()).isEqualTo(503);
             assertThat(failed.reason()).contains("ServiceUnavailable");
             assertThat(failed.requestId()).isNotBlank();

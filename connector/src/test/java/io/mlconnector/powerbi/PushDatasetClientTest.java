@@ -158,40 +158,40 @@ class PushDatasetClientTest {
 
     @ParameterizedTest(name = "HTTP {0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {500, 502, 503, 408})
-    void serverErrorsAndRequestTimeoutAreRetryableFailures(int status) {
+    void serverErrorsAndRequestTimeoutHaveAnUnknownOutcome(int status) {
         server.stubFor(post(urlEqualTo(ROWS_PATH)).willReturn(aResponse().withStatus(status).withHeader("RequestId", REQUEST_ID)));
 
         PostRowsResult result = client.postRows(WS, DS, "invoices", rows());
 
-        assertThat(result).isInstanceOfSatisfying(PostRowsResult.Failed.class, f -> {
+        assertThat(result).isInstanceOfSatisfying(PostRowsResult.Unknown.class, f -> {
             assertThat(f.status()).isEqualTo(status);
             assertThat(f.requestId()).isEqualTo(REQUEST_ID);
         });
     }
 
     @Test
-    void aSlowServiceIsAFailureNotAHang() {
+    void aSlowServiceIsAnUnknownOutcomeNotAHang() {
         server.stubFor(post(urlEqualTo(ROWS_PATH)).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
         PushDatasetClient impatient = newClient(URI.create(server.baseUrl() + "/v1.0/myorg"), Duration.ofMillis(200));
 
         PostRowsResult result = impatient.postRows(WS, DS, "invoices", rows());
 
-        assertThat(result).isInstanceOfSatisfying(PostRowsResult.Failed.class, f -> {
+        assertThat(result).isInstanceOfSatisfying(PostRowsResult.Unknown.class, f -> {
             assertThat(f.status()).isEqualTo(-1);
             assertThat(f.reason()).contains("timed out");
         });
     }
 
     @Test
-    void noServerIsAFailure() throws Exception {
+    void noServerMeansNotSent() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         PushDatasetClient nowhere = newClient(URI.create("http://127.0.0.1:" + closedPort + "/v1.0/myorg"), Duration.ofSeconds(2));
 
-        assertThat(nowhere.postRows(WS, DS, "invoices", rows())).isInstanceOfSatisfying(PostRowsResult.Failed.class,
-                f -> assertThat(f.status()).isEqualTo(-1));
+        assertThat(nowhere.postRows(WS, DS, "invoices", rows())).isInstanceOfSatisfying(PostRowsResult.NotSent.class,
+                f -> assertThat(f.reason()).contains("Connect"));
     }
 
     @Test

@@ -1,0 +1,141 @@
+package io.mlconnector.pipeline;
+
+import io.mlconnector.store.Database;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Rebuilding a Power BI table from the ledger (DESIGN §3 {@code compact}): clear it and load the current +1
+ * rows of every record. Used when a POST's outcome cannot be found out, when the route's dataset is new or
+ * changed, when a table nears the 5,000,000-row cap, and on demand ({@code mlc dataset compact}).
+ *
+ * <p>{@link #request} is one durable transaction: it locks every ledger entry (so no record is applied while
+ * it reads them), marks the table's open and quarantined batches superseded, deletes the table's unbatched rows
+ * of those records (the ledger's current rows already hold their effect), queues the current rows, and notes
+ * the table as to be cleared. Until {@link #cleared}, the pusher posts nothing to the table; a kill in between
+ * clears it again on restart, which is harmless because nothing was posted since.
+ */
+public final class TableRebuilds {
+    private final Database database;
+    private final JsonMapper json;
+
+    public TableRebuilds(Database database, JsonMapper json) {
+        this.database = database;
+        this.json = json;
+    }
+
+    /** A table waiting to be cleared, and why. */
+    public record Rebuild(String table, String reason, Instant requestedAt) {}
+
+    /** Queues the rebuild of {@code tables} of {@code route}; returns the rows queued per table. */
+    public Map<String, Integer> request(String route, Set<String> tables, String reason, Instant now) {
+        return database.inDurableTransaction(h -> {
+            Set<String> recordsInLedger = new HashSet<>();
+            Map<String, List<LedgerRowOf>> current = lockLedger(h, tables, recordsInLedger);
+            Map<String, Integer> queued = new HashMap<>();
+            for (String table : tables) {
+                h.createUpdate("""
+                                UPDATE outbox_batch SET state = 'superseded', last_error = :why
+                                WHERE route = :route AND table_name = :table AND state IN ('pending', 'posting', 'quarantined')""")
+                        .bind("why", Outbox.clip("superseded by a rebuild: " + reason))
+                        .bind("route", route).bind("table", table).execute();
+                deleteUnbatchedRows(h, route, table, recordsInLedger);
+                List<LedgerRowOf> rows = current.getOrDefault(table, List.of());
+                for (LedgerRowOf row : rows) {
+                    h.createUpdate("""
+                                    INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key,
+                                                            sign, values_json, cause, created_at)
+                                    VALUES (:route, :table, :tenant, :type, :id, :rowKey, 1, :values, 'rebuild', :now)""")
+                            .bind("route", route).bind("table", table).bind("tenant", row.tenantId())
+                            .bind("type", row.objectType()).bind("id", row.objectId()).bind("rowKey", row.key())
+                            .bind("values", json.writeValueAsString(row.values())).bind("now", now).execute();
+                }
+                h.createUpdate("DELETE FROM table_rebuild WHERE route = :route AND table_name = :table")
+                        .bind("route", route).bind("table", table).execute();
+                h.createUpdate("""
+                                INSERT INTO table_rebuild (route, table_name, reason, requested_at)
+                                VALUES (:route, :table, :reason, :now)""")
+                        .bind("route", route).bind("table", table).bind("reason", Outbox.clip(reason)).bind("now", now)
+                        .execute();
+                queued.put(table, rows.size());
+            }
+            return queued;
+        });
+    }
+
+    /** Tables of the route still to be cleared, oldest request first. */
+    public List<Rebuild> pending(String route) {
+        return database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT table_name, reason, requested_at FROM table_rebuild WHERE route = :route ORDER BY requested_at")
+                .bind("route", route)
+                .map((rs, ctx) -> new Rebuild(rs.getString(1), rs.getString(2),
+                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant()))
+                .list());
+    }
+
+    /** Power BI's copy of the table is empty now: its queued rows may go. */
+    public void cleared(String route, String table) {
+        database.inDurableTransaction(h -> {
+            h.createUpdate("DELETE FROM table_rebuild WHERE route = :route AND table_name = :table")
+                    .bind("route", route).bind("table", table).execute();
+            return h.createUpdate("UPDATE push_table SET rows_in_table = 0 WHERE route = :route AND table_name = :table")
+                    .bind("route", route).bind("table", table).execute();
+        });
+    }
+
+    private record LedgerRowOf(String tenantId, String objectType, String objectId, String key, JsonNode values) {}
+
+    private static String recordKey(String tenantId, String objectType, String objectId) {
+        return tenantId + "\u0000" + objectType + "\u0000" + objectId;
+    }
+
+    /**
+     * Every ledger entry, locked until the transaction ends (its key added to {@code records}, deleted ones too);
+     * returns the current rows of {@code tables}, by table.
+     */
+    private Map<String, List<LedgerRowOf>> lockLedger(Handle h, Set<String> tables, Set<String> records) {
+        Map<String, List<LedgerRowOf>> byTable = new HashMap<>();
+        h.createQuery("SELECT tenant_id, object_type, object_id, rows_json FROM ledger_entry"
+                        + " ORDER BY tenant_id, object_type, object_id FOR UPDATE")
+                .map((rs, ctx) -> {
+                    records.add(recordKey(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    for (JsonNode row : json.readTree(rs.getString("rows_json"))) {
+                        String table = row.path("table").asString();
+                        if (tables.contains(table)) {
+                            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(new LedgerRowOf(rs.getString(1),
+                                    rs.getString(2), rs.getString(3), row.path("key").asString(), row.path("values")));
+                        }
+                    }
+                    return rs.getString(1);
+                })
+                .list();
+        return byTable;
+    }
+
+    /**
+     * The table's rows not in any batch whose record the ledger holds: their effect is in the ledger's current
+     * rows. Rows of a record first applied after the lock (not in the ledger read) stay and go after the rebuild.
+     */
+    private static void deleteUnbatchedRows(Handle h, String route, String table, Set<String> recordsInLedger) {
+        List<Long> ids = new ArrayList<>();
+        h.createQuery("""
+                        SELECT id, tenant_id, object_type, object_id FROM outbox_row
+                        WHERE route = :route AND table_name = :table AND batch_id IS NULL""")
+                .bind("route", route).bind("table", table)
+                .map((rs, ctx) -> recordsInLedger.contains(recordKey(rs.getString(2), rs.getString(3), rs.getString(4)))
+                        && ids.add(rs.getLong(1)))
+                .list();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            h.createUpdate("DELETE FROM outbox_row WHERE id IN (<ids>)")
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 1000))).execute();
+        }
+    }
+}
