@@ -222,7 +222,7 @@ public final class PowerBiSimulator implements AutoCloseable {
         if (isKind(fault, FaultInjector.Kind.ACCEPT_THEN_DROP)) {
             dropConnection(ctx);
         } else if (isKind(fault, FaultInjector.Kind.ACCEPT_THEN_HANG)) {
-            Thread.sleep(fault.latency().toMillis());
+            holdAnswer(fault.latency());
         }
     }
 
@@ -244,6 +244,15 @@ public final class PowerBiSimulator implements AutoCloseable {
             return header == null ? null : Long.valueOf(header.trim());
         } catch (NumberFormatException e) {
             return null;
+        }
+    }
+
+    /** The held 200 of ACCEPT_THEN_HANG; a stopping server interrupts it, which needs no report. */
+    private static void holdAnswer(java.time.Duration hang) {
+        try {
+            Thread.sleep(hang.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
