@@ -27,8 +27,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The Power BI REST API's push-dataset surface (reference powerbi-api.md §2), plain HTTP, for service principals
- * holding tokens from the Entra simulator. Handlers only authenticate, apply injected faults and call one
- * {@link PushDatasetStore} operation. Also serves {@code /sim}: a read-only view of datasets and rows for tests
+ * holding tokens from the Entra simulator, plus what the connector needs to know whether a push landed (§8): push
+ * sequence numbers ({@value #SEQUENCE_NUMBER_HEADER}, GET {@code …/tables/{table}/sequenceNumbers}) and Execute
+ * Queries for the DAX shapes of {@link DaxQuery}; both can be switched off ({@link PowerBiSettings}). Handlers only
+ * authenticate, apply injected faults and call one {@link PushDatasetStore} operation. Also serves {@code /sim}: a read-only view of datasets and rows for tests
  * and people, and {@code /sim/faults} ({@link FaultControl}) to add and clear fault rules over HTTP.
  *
  * <p>Clocks: token expiry ({@code exp}, {@code nbf}) is judged on <em>this</em> simulator's clock, as the real
@@ -507,7 +509,10 @@ public final class PowerBiSimulator implements AutoCloseable {
         return store.storedRows(datasetId, table);
     }
 
-    /** Every POST rows request received, in the order they were answered (arrival order unless held). */
+    /**
+     * Every POST rows request received, in the order they were handled (arrival order unless a fault held one), with
+     * whether it was applied, its sequence number and batch ids: e.g. "no batch id in two applied records".
+     */
     public List<PostRowsRecord> postRowsLog() {
         return List.copyOf(postRowsLog);
     }
