@@ -22,18 +22,23 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code DELETE /sim/faults}: removes every rule (also ones added from Java); 200 {@code {"cleared": n}}.</li>
  * </ul>
  *
- * A rule: {@code kind} THROTTLE | SERVER_ERROR | LATENCY (required); {@code share} 0..1 (default 1);
- * {@code fromSeconds}/{@code untilSeconds} relative to the simulator's clock now (absent = open);
- * {@code pathContains} (absent = every path); {@code status} (SERVER_ERROR: 500..599, default 500; THROTTLE: 429);
- * {@code retryAfterSeconds} (THROTTLE only, default 1); {@code latencyMillis} (LATENCY only, required, 1..30000).
- * Anything else is 400 {@code {"message": …}}.
+ * A rule: {@code kind} THROTTLE | SERVER_ERROR | LATENCY, or for the Power BI simulator also ACCEPT_THEN_DROP |
+ * ACCEPT_THEN_HANG | UNAUTHORIZED_SWITCH | FORBIDDEN | BAD_VALUE (required, see {@link FaultInjector.Kind});
+ * {@code share} 0..1 (default 1); {@code fromSeconds}/{@code untilSeconds} relative to the simulator's clock now
+ * (absent = open); {@code pathContains} (absent = every path); {@code times} (the next n requests hit, absent = no
+ * limit); {@code status} (SERVER_ERROR: 500..599, default 500; THROTTLE: 429); {@code retryAfterSeconds} (THROTTLE
+ * only, default 1); {@code latencyMillis} (LATENCY and ACCEPT_THEN_HANG only, required, 1..30000; for the hang it is
+ * how long the 200 is held). Anything else is 400 {@code {"message": …}}.
  */
 public final class FaultControl {
     public static final String PATH = "/sim/faults";
     public static final long MAX_LATENCY_MILLIS = FaultInjector.MAX_HOLD.toMillis();
 
     private static final Set<String> FIELDS = Set.of("kind", "share", "fromSeconds", "untilSeconds", "pathContains",
-            "status", "retryAfterSeconds", "latencyMillis");
+            "status", "retryAfterSeconds", "latencyMillis", "times");
+
+    private static final String KINDS = "THROTTLE, SERVER_ERROR or LATENCY (Power BI also ACCEPT_THEN_DROP,"
+            + " ACCEPT_THEN_HANG, UNAUTHORIZED_SWITCH, FORBIDDEN, BAD_VALUE)";
 
     private final FaultInjector faults;
 
@@ -86,7 +91,7 @@ public final class FaultControl {
         });
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("Unknown fields " + unknown + "; allowed: kind, share, fromSeconds,"
-                    + " untilSeconds, pathContains, status, retryAfterSeconds, latencyMillis.");
+                    + " untilSeconds, pathContains, times, status, retryAfterSeconds, latencyMillis.");
         }
         FaultInjector.Kind kind = kind(node.get("kind"));
         double share = number(node, "share", 1.0);
@@ -104,6 +109,13 @@ public final class FaultControl {
                 throw new IllegalArgumentException("pathContains must be a non-empty string.");
             }
             pathContains = node.get("pathContains").asString();
+        }
+        Integer times = null;
+        if (present(node, "times")) {
+            times = (int) integer(node, "times", 1);
+            if (times < 1) {
+                throw new IllegalArgumentException("times must be at least 1: " + times);
+            }
         }
         int status;
         int retryAfter = 0;
@@ -128,10 +140,22 @@ public final class FaultControl {
                 notFor(node, kind, "retryAfterSeconds");
                 notFor(node, kind, "latencyMillis");
             }
-            default -> { // LATENCY
+            case UNAUTHORIZED_SWITCH, FORBIDDEN, BAD_VALUE, ACCEPT_THEN_DROP -> {
+                // fixed answers (see FaultInjector.Kind): nothing to configure
+                status = switch (kind) {
+                    case UNAUTHORIZED_SWITCH -> 401;
+                    case FORBIDDEN -> 403;
+                    case BAD_VALUE -> 400;
+                    default -> 0; // no answer at all
+                };
+                notFor(node, kind, "status");
+                notFor(node, kind, "retryAfterSeconds");
+                notFor(node, kind, "latencyMillis");
+            }
+            default -> { // LATENCY, ACCEPT_THEN_HANG
                 status = 200;
                 if (!present(node, "latencyMillis")) {
-                    throw new IllegalArgumentException("A LATENCY rule needs latencyMillis.");
+                    throw new IllegalArgumentException("A " + kind + " rule needs latencyMillis.");
                 }
                 long millis = integer(node, "latencyMillis", 0);
                 if (millis < 1 || millis > MAX_LATENCY_MILLIS) {
@@ -142,7 +166,7 @@ public final class FaultControl {
                 notFor(node, kind, "retryAfterSeconds");
             }
         }
-        return new FaultInjector.Rule(kind, share, from, until, pathContains, status, retryAfter, latency);
+        return new FaultInjector.Rule(kind, share, from, until, pathContains, status, retryAfter, latency, null, times);
     }
 
     /** A rule as JSON; HOLD rules (Java only) show up too. */
@@ -153,29 +177,33 @@ public final class FaultControl {
         json.put("from", rule.from() == null ? null : rule.from().toString());
         json.put("until", rule.until() == null ? null : rule.until().toString());
         json.put("pathContains", rule.pathContains());
+        json.put("times", rule.times());
         switch (rule.kind()) {
             case THROTTLE -> {
                 json.put("status", 429);
                 json.put("retryAfterSeconds", rule.retryAfterSeconds());
             }
             case SERVER_ERROR -> json.put("status", rule.status());
-            case LATENCY -> json.put("latencyMillis", rule.latency().toMillis());
-            case HOLD -> { }
+            case LATENCY, ACCEPT_THEN_HANG -> json.put("latencyMillis", rule.latency().toMillis());
+            case UNAUTHORIZED_SWITCH, FORBIDDEN, BAD_VALUE -> json.put("status", rule.status());
+            case HOLD, ACCEPT_THEN_DROP -> { }
         }
         return json;
     }
 
     private static FaultInjector.Kind kind(JsonNode value) {
         if (value == null || !value.isString()) {
-            throw new IllegalArgumentException("kind is required: THROTTLE, SERVER_ERROR or LATENCY.");
+            throw new IllegalArgumentException("kind is required: " + KINDS + ".");
         }
-        return switch (value.asString().toUpperCase(Locale.ROOT)) {
-            case "THROTTLE" -> FaultInjector.Kind.THROTTLE;
-            case "SERVER_ERROR" -> FaultInjector.Kind.SERVER_ERROR;
-            case "LATENCY" -> FaultInjector.Kind.LATENCY;
-            default -> throw new IllegalArgumentException("kind must be THROTTLE, SERVER_ERROR or LATENCY: "
-                    + value.asString());
-        };
+        try {
+            FaultInjector.Kind kind = FaultInjector.Kind.valueOf(value.asString().toUpperCase(Locale.ROOT));
+            if (kind != FaultInjector.Kind.HOLD) { // HOLD needs a latch: Java only
+                return kind;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through to the message listing the kinds
+        }
+        throw new IllegalArgumentException("kind must be " + KINDS + ": " + value.asString());
     }
 
     private static boolean present(JsonNode node, String field) {

@@ -97,6 +97,63 @@ public final class PowerBiApiException extends RuntimeException {
                 message), Map.of(), message);
     }
 
+    /**
+     * 400 for a POST rows whose sequence number is not above the kept one (only with the 400 switch, §8). What the
+     * service answers is not documented; the code {@code InvalidSequenceNumber} is invented.
+     */
+    public static PowerBiApiException staleSequenceNumber(long sent, long kept) {
+        String message = "The sequence number " + sent + " is not greater than the last applied sequence number "
+                + kept + " for this table and client; the rows were not added.";
+        return new PowerBiApiException(400, codeMessage("InvalidSequenceNumber", message), Map.of(), message);
+    }
+
+    /**
+     * The tenant setting "Dataset Execute Queries REST API" is off. The real answer is not captured; 401 is chosen
+     * because the tenant switches captured for service principals answer 401 (§1.4), with the pbi.error envelope of
+     * PowerBINotAuthorizedException and a detail naming the setting (detail shape as in FeatureDeprecatedError, §2.2).
+     */
+    public static PowerBiApiException executeQueriesDisabled() {
+        return new PowerBiApiException(401, pbiError("PowerBINotAuthorizedException", List.of(detail("TenantSetting",
+                "The tenant setting 'Dataset Execute Queries REST API' is disabled."))), Map.of(),
+                "Dataset Execute Queries REST API is disabled");
+    }
+
+    /**
+     * 400 for a DAX query the simulator cannot run, in the shape captured from executeQueries (gbrueckl/PowerBI-VSCode
+     * issue 45): DatasetExecuteQueriesError with a DetailsMessage and an AnalysisServicesErrorCode (value invented).
+     */
+    public static PowerBiApiException daxError(String message) {
+        Map<String, Object> pbi = new LinkedHashMap<>();
+        pbi.put("code", "DatasetExecuteQueriesError");
+        pbi.put("parameters", Map.of());
+        pbi.put("details", List.of(detail("DetailsMessage", message), detail("AnalysisServicesErrorCode", "3238002009")));
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", "DatasetExecuteQueriesError");
+        error.put("pbi.error", pbi);
+        return new PowerBiApiException(400, Map.of("error", error), Map.of(), message);
+    }
+
+    /**
+     * Injected: the tenant switch "Allow service principals to use Power BI APIs" is off. §1.4 has only the code
+     * text; the body is modeled on the PowerBINotAuthorizedException envelope.
+     */
+    public static PowerBiApiException servicePrincipalSwitchOff() {
+        return new PowerBiApiException(401, pbiError("ServicePrincipalIsNotAllowedByTenantAdminSwitch"), Map.of(),
+                "service principals are not allowed by the tenant admin switch");
+    }
+
+    /** Injected 403: the body a Viewer gets for a write (e.g. the app's role was lowered while it ran). */
+    public static PowerBiApiException injectedForbidden() {
+        return new PowerBiApiException(403, pbiError("PowerBINotAuthorizedException"), Map.of(), "injected forbidden");
+    }
+
+    private static Map<String, Object> detail(String code, String value) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("code", code);
+        detail.put("detail", Map.of("type", 1, "value", value));
+        return detail;
+    }
+
     private static Map<String, Object> codeMessage(String code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
@@ -105,10 +162,14 @@ public final class PowerBiApiException extends RuntimeException {
     }
 
     private static Map<String, Object> pbiError(String code) {
+        return pbiError(code, List.of());
+    }
+
+    private static Map<String, Object> pbiError(String code, List<Object> details) {
         Map<String, Object> pbi = new LinkedHashMap<>();
         pbi.put("code", code);
         pbi.put("parameters", Map.of());
-        pbi.put("details", List.of());
+        pbi.put("details", details);
         pbi.put("exceptionCulprit", 1);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);

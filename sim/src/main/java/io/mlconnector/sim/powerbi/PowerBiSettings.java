@@ -7,10 +7,17 @@ package io.mlconnector.sim.powerbi;
  * @param nonMemberStatus answer to a principal that is not a member of the workspace: 401 (default,
  *     PowerBINotAuthorizedException), 403 (same body) or 404 (PowerBIEntityNotFound), §1.4
  * @param expiredTokenStatus answer to an expired token: 403 TokenExpired (default) or 401, §1.4
+ * @param sequenceNumbers whether the service honours {@code X-PowerBI-PushData-SequenceNumber} (default true); off
+ *     reads §8 "whether today's service still honours the header is unknown": the header is ignored and GET
+ *     {@code …/sequenceNumbers} answers 404
+ * @param staleSequenceStatus answer to a POST rows whose number is not above the kept one, nothing written: 200
+ *     (default; the strict reading, because a client must not count on an error) or 400 InvalidSequenceNumber, §8
+ * @param executeQueries whether the tenant setting "Dataset Execute Queries REST API" is on (default true), §8
  */
-public record PowerBiSettings(boolean lenientRows, int nonMemberStatus, int expiredTokenStatus) {
+public record PowerBiSettings(boolean lenientRows, int nonMemberStatus, int expiredTokenStatus, boolean sequenceNumbers,
+                              int staleSequenceStatus, boolean executeQueries) {
 
-    public static final PowerBiSettings STRICT = new PowerBiSettings(false, 401, 403);
+    public static final PowerBiSettings STRICT = new PowerBiSettings(false, 401, 403, true, 200, true);
 
     public PowerBiSettings {
         if (nonMemberStatus != 401 && nonMemberStatus != 403 && nonMemberStatus != 404) {
@@ -19,17 +26,46 @@ public record PowerBiSettings(boolean lenientRows, int nonMemberStatus, int expi
         if (expiredTokenStatus != 401 && expiredTokenStatus != 403) {
             throw new IllegalArgumentException("expiredTokenStatus must be 401 or 403");
         }
+        if (staleSequenceStatus != 200 && staleSequenceStatus != 400) {
+            throw new IllegalArgumentException("staleSequenceStatus must be 200 or 400");
+        }
+    }
+
+    /** The settings of before sequence numbers and Execute Queries existed; both on. */
+    public PowerBiSettings(boolean lenientRows, int nonMemberStatus, int expiredTokenStatus) {
+        this(lenientRows, nonMemberStatus, expiredTokenStatus, true, 200, true);
     }
 
     public PowerBiSettings withLenientRows(boolean lenient) {
-        return new PowerBiSettings(lenient, nonMemberStatus, expiredTokenStatus);
+        return new PowerBiSettings(lenient, nonMemberStatus, expiredTokenStatus, sequenceNumbers, staleSequenceStatus,
+                executeQueries);
     }
 
     public PowerBiSettings withNonMemberStatus(int status) {
-        return new PowerBiSettings(lenientRows, status, expiredTokenStatus);
+        return new PowerBiSettings(lenientRows, status, expiredTokenStatus, sequenceNumbers, staleSequenceStatus,
+                executeQueries);
     }
 
     public PowerBiSettings withExpiredTokenStatus(int status) {
-        return new PowerBiSettings(lenientRows, nonMemberStatus, status);
+        return new PowerBiSettings(lenientRows, nonMemberStatus, status, sequenceNumbers, staleSequenceStatus,
+                executeQueries);
+    }
+
+    /** {@code false}: a service that ignores sequence numbers (header ignored, GET sequenceNumbers 404). */
+    public PowerBiSettings withSequenceNumbers(boolean honoured) {
+        return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, honoured, staleSequenceStatus,
+                executeQueries);
+    }
+
+    /** 200 (default: nothing written, nothing said) or 400 InvalidSequenceNumber for a stale sequence number. */
+    public PowerBiSettings withStaleSequenceStatus(int status) {
+        return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, sequenceNumbers, status,
+                executeQueries);
+    }
+
+    /** {@code false}: the tenant has "Dataset Execute Queries REST API" off (executeQueries answers 401). */
+    public PowerBiSettings withExecuteQueries(boolean enabled) {
+        return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, sequenceNumbers,
+                staleSequenceStatus, enabled);
     }
 }

@@ -13,19 +13,24 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The Power BI REST API's push-dataset surface (reference powerbi-api.md §2), plain HTTP, for service principals
- * holding tokens from the Entra simulator. Handlers only authenticate, apply injected faults and call one
- * {@link PushDatasetStore} operation. Also serves {@code /sim}: a read-only view of datasets and rows for tests
+ * holding tokens from the Entra simulator, plus what the connector needs to know whether a push landed (§8): push
+ * sequence numbers ({@value #SEQUENCE_NUMBER_HEADER}, GET {@code …/tables/{table}/sequenceNumbers}) and Execute
+ * Queries for the DAX shapes of {@link DaxQuery}; both can be switched off ({@link PowerBiSettings}). Handlers only
+ * authenticate, apply injected faults and call one {@link PushDatasetStore} operation. Also serves {@code /sim}: a read-only view of datasets and rows for tests
  * and people, and {@code /sim/faults} ({@link FaultControl}) to add and clear fault rules over HTTP.
  *
  * <p>Clocks: token expiry ({@code exp}, {@code nbf}) is judged on <em>this</em> simulator's clock, as the real
@@ -38,6 +43,14 @@ public final class PowerBiSimulator implements AutoCloseable {
     private static final String ERROR_JSON = "application/json; charset=utf-8";
     private static final String GROUP = "/v1.0/myorg/groups/{groupId}";
     private static final String REQUEST_ID = "RequestId";
+    /** The push sequence number header public clients send (reference §8). */
+    public static final String SEQUENCE_NUMBER_HEADER = "X-PowerBI-PushData-SequenceNumber";
+    /** Faults every endpoint can carry out; POST rows can carry out every kind. */
+    private static final Set<FaultInjector.Kind> CALL_FAULTS = java.util.Collections.unmodifiableSet(EnumSet.of(
+            FaultInjector.Kind.THROTTLE, FaultInjector.Kind.SERVER_ERROR, FaultInjector.Kind.LATENCY,
+            FaultInjector.Kind.HOLD, FaultInjector.Kind.UNAUTHORIZED_SWITCH, FaultInjector.Kind.FORBIDDEN));
+    private static final Set<FaultInjector.Kind> ROWS_FAULTS = java.util.Collections.unmodifiableSet(
+            EnumSet.allOf(FaultInjector.Kind.class));
 
     private final Clock clock;
     private final TokenValidator tokens;
@@ -85,6 +98,8 @@ public final class PowerBiSimulator implements AutoCloseable {
             cfg.routes.put(GROUP + "/datasets/{datasetId}/tables/{tableName}", this::putTable);
             cfg.routes.post(GROUP + "/datasets/{datasetId}/tables/{tableName}/rows", this::postRows);
             cfg.routes.delete(GROUP + "/datasets/{datasetId}/tables/{tableName}/rows", this::deleteRows);
+            cfg.routes.get(GROUP + "/datasets/{datasetId}/tables/{tableName}/sequenceNumbers", this::sequenceNumbers);
+            cfg.routes.post(GROUP + "/datasets/{datasetId}/executeQueries", this::executeQueries);
             for (String path : List.of("/v1.0/myorg/datasets", "/v1.0/myorg/datasets/<rest>")) {
                 cfg.routes.get(path, this::myWorkspace);
                 cfg.routes.post(path, this::myWorkspace);
@@ -167,7 +182,11 @@ public final class PowerBiSimulator implements AutoCloseable {
         odata(ctx, tableJson(table));
     }
 
-    /** Logged whatever the answer, so tests can see every attempt and when it arrived. */
+    /**
+     * Logged whatever the answer, so tests can see every attempt and when it arrived. An ACCEPT_THEN_DROP or
+     * ACCEPT_THEN_HANG fault takes effect only once the request has been handled with 200 (its answer is what gets
+     * lost); any refusal is answered as usual.
+     */
     private void postRows(Context ctx) throws InterruptedException {
         Instant receivedAt = clock.instant();
         String requestId = ctx.attribute(REQUEST_ID);
@@ -175,16 +194,22 @@ public final class PowerBiSimulator implements AutoCloseable {
         int rowCount = 0;
         int status = 500;
         Integer retryAfter = null;
+        boolean applied = false;
+        Long sequenceNumber = parseSequenceNumber(ctx.header(SEQUENCE_NUMBER_HEADER));
+        List<String> batchIds = List.of();
+        FaultInjector.Rule fault = null;
         try {
             appId = authenticate(ctx).appId();
             try (PushDatasetStore.PendingPost post = store.openPost(appId, ctx.pathParam("groupId"),
                     ctx.pathParam("datasetId"), ctx.pathParam("tableName"))) {
-                injectFaults(ctx);
+                fault = faults.decide(ctx.path(), ROWS_FAULTS).orElse(null);
+                applyFault(fault);
                 JsonNode body = store.rowValidator().parse(ctx.bodyAsBytes());
                 rowCount = RowValidator.rowCount(body);
-                store.postRows(post, body, requestId);
+                batchIds = RowValidator.distinctStrings(body, "batch_id");
+                applied = store.postRows(post, body, requestId, sequenceNumber(ctx, sequenceNumber)).applied();
             }
-            status = 200;
+            status = isKind(fault, FaultInjector.Kind.ACCEPT_THEN_DROP) ? 0 : 200;
             ctx.status(200);
         } catch (PowerBiApiException e) {
             status = e.status();
@@ -192,8 +217,58 @@ public final class PowerBiSimulator implements AutoCloseable {
             throw e;
         } finally {
             postRowsLog.add(new PostRowsRecord(receivedAt, requestId, appId, ctx.pathParam("groupId"),
-                    ctx.pathParam("datasetId"), ctx.pathParam("tableName"), status, rowCount, retryAfter));
+                    ctx.pathParam("datasetId"), ctx.pathParam("tableName"), status, rowCount, retryAfter, applied,
+                    sequenceNumber, batchIds, fault == null ? null : fault.kind().name()));
         }
+        // Handled with 200; the pending slot is already free, as the work is done and only the answer is lost or late.
+        if (isKind(fault, FaultInjector.Kind.ACCEPT_THEN_DROP)) {
+            dropConnection(ctx);
+        } else if (isKind(fault, FaultInjector.Kind.ACCEPT_THEN_HANG)) {
+            holdAnswer(fault.latency());
+        }
+    }
+
+    /** The header's number for the store: null when absent or switched off; 400 when it is not a whole number. */
+    private Long sequenceNumber(Context ctx, Long parsed) {
+        String header = ctx.header(SEQUENCE_NUMBER_HEADER);
+        if (header == null || !store.settings().sequenceNumbers()) {
+            return null;
+        }
+        if (parsed == null) {
+            throw PowerBiApiException.invalidRequest("The " + SEQUENCE_NUMBER_HEADER + " header must be a whole number: '"
+                    + header + "'.");
+        }
+        return parsed;
+    }
+
+    private static Long parseSequenceNumber(String header) {
+        try {
+            return header == null ? null : Long.valueOf(header.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The held 200 of ACCEPT_THEN_HANG; a stopping server interrupts it, which needs no report. */
+    private static void holdAnswer(java.time.Duration hang) {
+        try {
+            Thread.sleep(hang.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean isKind(FaultInjector.Rule rule, FaultInjector.Kind kind) {
+        return rule != null && rule.kind() == kind;
+    }
+
+    /**
+     * Closes the TCP connection with no answer at all, so the client sees an I/O error although the rows were
+     * applied. The request body has been read completely, so the client is waiting for the answer, not sending.
+     */
+    private static void dropConnection(Context ctx) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        request.getServletChannel().getEndPoint().close();
     }
 
     private void deleteRows(Context ctx) throws InterruptedException {
@@ -201,6 +276,33 @@ public final class PowerBiSimulator implements AutoCloseable {
         injectFaults(ctx);
         store.deleteRows(caller.appId(), ctx.pathParam("groupId"), ctx.pathParam("datasetId"), ctx.pathParam("tableName"));
         ctx.status(200);
+    }
+
+    /** Reference §8; 404 when the service ignores sequence numbers (switch), as for an unknown entity. */
+    private void sequenceNumbers(Context ctx) throws InterruptedException {
+        ValidatedToken caller = authenticate(ctx);
+        injectFaults(ctx);
+        String groupId = ctx.pathParam("groupId");
+        Map<String, Long> numbers = store.sequenceNumbers(caller.appId(), groupId, ctx.pathParam("datasetId"),
+                ctx.pathParam("tableName"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("@odata.context", metadata(groupId) + "#sequenceNumbers");
+        body.put("value", numbers.entrySet().stream().map(e -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("clientId", e.getKey());
+            entry.put("sequenceNumber", e.getValue());
+            return entry;
+        }).toList());
+        odata(ctx, body);
+    }
+
+    /** Execute Queries (reference §8), for the DAX shapes of {@link DaxQuery}. */
+    private void executeQueries(Context ctx) throws InterruptedException {
+        ValidatedToken caller = authenticate(ctx);
+        injectFaults(ctx);
+        Map<String, Object> result = store.executeQueries(caller.appId(), ctx.pathParam("groupId"),
+                ctx.pathParam("datasetId"), jsonBody(ctx));
+        ctx.result(Json.MAPPER.writeValueAsString(result)).contentType(ERROR_JSON);
     }
 
     /** Service principals cannot use My workspace (reference §1.3, §1.4). */
@@ -240,16 +342,27 @@ public final class PowerBiSimulator implements AutoCloseable {
     }
 
     private void injectFaults(Context ctx) throws InterruptedException {
-        Optional<FaultInjector.Rule> rule = faults.decide(ctx.path());
-        if (rule.isEmpty()) {
+        applyFault(faults.decide(ctx.path(), CALL_FAULTS).orElse(null));
+    }
+
+    /** Delays or refuses the request for a fault; ACCEPT_THEN_* act later, once the rows are applied (postRows). */
+    private static void applyFault(FaultInjector.Rule rule) throws InterruptedException {
+        if (rule == null) {
             return;
         }
-        switch (rule.get().kind()) {
-            case LATENCY, HOLD -> FaultInjector.delay(rule.get());
-            case THROTTLE -> throw PowerBiApiException.tooManyRequests(rule.get().retryAfterSeconds(),
+        switch (rule.kind()) {
+            case LATENCY, HOLD -> FaultInjector.delay(rule);
+            case THROTTLE -> throw PowerBiApiException.tooManyRequests(rule.retryAfterSeconds(),
                     "You have exceeded the amount of requests allowed in the current time frame and further requests"
-                            + " will fail. Retry in " + rule.get().retryAfterSeconds() + " seconds.");
-            case SERVER_ERROR -> throw PowerBiApiException.serverError(rule.get().status(), "injected server error");
+                            + " will fail. Retry in " + rule.retryAfterSeconds() + " seconds.");
+            case SERVER_ERROR -> throw PowerBiApiException.serverError(rule.status(), "injected server error");
+            case UNAUTHORIZED_SWITCH -> throw PowerBiApiException.servicePrincipalSwitchOff();
+            case FORBIDDEN -> throw PowerBiApiException.injectedForbidden();
+            // Worded as RowValidator words a wrongly typed value: it names a column, so a client must not take
+            // "mentions a column" for "the schema differs".
+            case BAD_VALUE -> throw PowerBiApiException.invalidRequest(
+                    "Row 0, column 'amount' (Decimal): expected a JSON number, got \"n/a\".");
+            case ACCEPT_THEN_DROP, ACCEPT_THEN_HANG -> { }
         }
     }
 
@@ -368,8 +481,18 @@ public final class PowerBiSimulator implements AutoCloseable {
         return faults;
     }
 
+    /** Switches behaviour at run time, e.g. {@code sim.settings(sim.settings().withSequenceNumbers(false))}. */
     public void settings(PowerBiSettings settings) {
         store.settings(settings);
+    }
+
+    public PowerBiSettings settings() {
+        return store.settings();
+    }
+
+    /** The highest push sequence number applied per app id for a table; empty if none (or no such table). */
+    public Map<String, Long> sequenceNumbers(String datasetId, String table) {
+        return store.keptSequenceNumbers(datasetId, table);
     }
 
     /** Every dataset in every workspace, with row counts. */
@@ -386,7 +509,10 @@ public final class PowerBiSimulator implements AutoCloseable {
         return store.storedRows(datasetId, table);
     }
 
-    /** Every POST rows request received, in arrival order. */
+    /**
+     * Every POST rows request received, in the order they were handled (arrival order unless a fault held one), with
+     * whether it was applied, its sequence number and batch ids: e.g. "no batch id in two applied records".
+     */
     public List<PostRowsRecord> postRowsLog() {
         return List.copyOf(postRowsLog);
     }

@@ -20,6 +20,11 @@ final class PushDataset {
     DatasetDefinition definition;
     final Map<String, List<StoredRow>> rowsByTable = new LinkedHashMap<>();
     long nextSequence = 1;
+    /**
+     * Per table, per calling app id: the highest push sequence number applied (§8). Kept through DELETE rows (an
+     * assumption: nothing says deleting rows resets them), gone with the dataset.
+     */
+    final Map<String, Map<String, Long>> sequenceNumbers = new LinkedHashMap<>();
 
     PushDataset(String id, String groupId, DatasetDefinition definition, RetentionPolicy retention, Instant createdAt,
                 String configuredBy, DatasetQuota quota) {

@@ -32,6 +32,7 @@ public final class PushDatasetStore {
     private final Map<String, Workspace> workspaces = new ConcurrentHashMap<>();
     private final Map<String, PushDataset> datasets = new ConcurrentHashMap<>();
     private final Map<String, String> displayNames = new ConcurrentHashMap<>();
+    private final QueryRateLimit queryLimit = new QueryRateLimit();
 
     public PushDatasetStore(Clock clock, PushLimits limits, PowerBiSettings settings) {
         this.clock = clock;
@@ -192,18 +193,20 @@ public final class PushDatasetStore {
             throw PowerBiApiException.tooManyRequests(1, "There are already " + limits.maxPendingPosts()
                     + " pending POST rows requests for this dataset; retry after one of them has completed.");
         }
-        return new PendingPost(dataset, tableName);
+        return new PendingPost(dataset, tableName, appId);
     }
 
     /** A POST rows request counted as pending until closed. */
     public static final class PendingPost implements AutoCloseable {
         private final PushDataset dataset;
         private final String tableName;
+        private final String appId;
         private boolean closed;
 
-        private PendingPost(PushDataset dataset, String tableName) {
+        private PendingPost(PushDataset dataset, String tableName, String appId) {
             this.dataset = dataset;
             this.tableName = tableName;
+            this.appId = appId;
         }
 
         @Override
@@ -228,14 +231,28 @@ public final class PushDatasetStore {
      * <p>At the 5,000,000-row cap of a None-retention table the reference says nothing (open question 5); the strict
      * reading chosen here refuses the whole POST that would exceed it with 400 and writes nothing.
      *
-     * @return the number of rows written
+     * <p>A push sequence number (§8; ignored when {@link PowerBiSettings#sequenceNumbers()} is off) not above the one
+     * kept for this table and app is a duplicate: after row validation (a malformed request stays a 400) and before
+     * the caps and quotas (a dropped duplicate uses no quota), it is answered 200 with nothing written, or 400 by the
+     * switch. An applied number becomes the kept one.
+     *
+     * @param sequenceNumber the request's {@code X-PowerBI-PushData-SequenceNumber}, or null
+     * @return whether the rows were written, and how many
      */
-    public int postRows(PendingPost post, JsonNode body, String requestId) {
+    public PostOutcome postRows(PendingPost post, JsonNode body, String requestId, Long sequenceNumber) {
         PushDataset dataset = post.dataset;
         synchronized (dataset) {
             Table table = dataset.definition.table(post.tableName)
                     .orElseThrow(() -> PowerBiApiException.tableNotFound(dataset.id, post.tableName));
             List<Map<String, Object>> rows = rowValidator.validate(body, table, settings.lenientRows());
+            Map<String, Long> kept = dataset.sequenceNumbers.computeIfAbsent(table.name(), t -> new LinkedHashMap<>());
+            boolean numbered = sequenceNumber != null && settings.sequenceNumbers();
+            if (numbered && kept.containsKey(post.appId) && sequenceNumber <= kept.get(post.appId)) {
+                if (settings.staleSequenceStatus() == 400) {
+                    throw PowerBiApiException.staleSequenceNumber(sequenceNumber, kept.get(post.appId));
+                }
+                return new PostOutcome(false, 0);
+            }
             List<StoredRow> stored = dataset.rowsByTable.get(table.name());
             if (dataset.retention == RetentionPolicy.NONE && stored.size() + rows.size() > limits.noneRetentionMaxRows()) {
                 throw PowerBiApiException.invalidRequest("Table '" + table.name() + "' holds " + stored.size()
@@ -260,8 +277,64 @@ public final class PushDatasetStore {
                 stored.subList(0, (int) (stored.size() - limits.fifoRows())).clear();
             }
             dataset.quota.record(now, rows.size());
-            return rows.size();
+            if (numbered) {
+                kept.put(post.appId, sequenceNumber);
+            }
+            return new PostOutcome(true, rows.size());
         }
+    }
+
+    /** What became of a POST rows request that was answered 200. */
+    public record PostOutcome(boolean applied, int rowsWritten) {}
+
+    /**
+     * The highest sequence number applied per app for a table (§8), in the order the apps first sent one; 404
+     * PowerBIEntityNotFound (as for anything the service does not know) when sequence numbers are switched off.
+     */
+    public Map<String, Long> sequenceNumbers(String appId, String groupId, String datasetId, String tableName) {
+        if (!settings.sequenceNumbers()) {
+            throw PowerBiApiException.entityNotFound();
+        }
+        requireAccess(appId, groupId, false);
+        PushDataset dataset = find(groupId, datasetId);
+        synchronized (dataset) {
+            if (dataset.definition.table(tableName).isEmpty()) {
+                throw PowerBiApiException.tableNotFound(datasetId, tableName);
+            }
+            return java.util.Collections.unmodifiableMap(
+                    new LinkedHashMap<>(dataset.sequenceNumbers.getOrDefault(tableName, Map.of())));
+        }
+    }
+
+    /**
+     * Execute Queries (§8): one DAX query of the shapes {@link DaxQuery} knows, over the dataset's rows. Checks in
+     * order: the tenant setting (401), workspace access with Build, which members with a write role have and a Viewer
+     * lacks (strict reading; 403 for a Viewer), the dataset (404), the caller's 120 query requests per minute (429,
+     * every admitted request counts, DAX errors too), then the body and the query (400).
+     *
+     * @return the answer body {@code {"results":[{"tables":[{"rows":[{...}]}]}]}}
+     */
+    public Map<String, Object> executeQueries(String appId, String groupId, String datasetId, JsonNode body) {
+        if (!settings.executeQueries()) {
+            throw PowerBiApiException.executeQueriesDisabled();
+        }
+        requireAccess(appId, groupId, true);
+        PushDataset dataset = find(groupId, datasetId);
+        queryLimit.admit(appId, clock.instant());
+        JsonNode queries = body.get("queries");
+        if (queries == null || !queries.isArray() || queries.size() != 1 || !queries.get(0).isObject()
+                || queries.get(0).get("query") == null || !queries.get(0).get("query").isString()) {
+            // The service runs exactly one query per request (REST reference, "Datasets - Execute Queries").
+            throw PowerBiApiException.invalidRequest("The request must have exactly one query: {\"queries\":"
+                    + "[{\"query\":\"...\"}]}.");
+        }
+        JsonNode includeNulls = body.path("serializerSettings").path("includeNulls");
+        DaxQuery query = DaxQuery.parse(queries.get(0).get("query").asString());
+        Map<String, Object> row;
+        synchronized (dataset) {
+            row = query.evaluate(dataset.definition, dataset.rowsByTable::get, includeNulls.isBoolean() && includeNulls.booleanValue());
+        }
+        return Map.of("results", List.of(Map.of("tables", List.of(Map.of("rows", List.of(row))))));
     }
 
     /** Deletes all rows of a table (reference §2.8). */
@@ -303,6 +376,18 @@ public final class PushDatasetStore {
         synchronized (dataset) {
             List<StoredRow> rows = dataset.rowsByTable.get(tableName);
             return rows == null ? List.of() : List.copyOf(rows);
+        }
+    }
+
+    /** The kept sequence numbers of a table by app id, without access checks; empty if none. */
+    public Map<String, Long> keptSequenceNumbers(String datasetId, String tableName) {
+        PushDataset dataset = datasets.get(datasetId);
+        if (dataset == null) {
+            return Map.of();
+        }
+        synchronized (dataset) {
+            return java.util.Collections.unmodifiableMap(
+                    new LinkedHashMap<>(dataset.sequenceNumbers.getOrDefault(tableName, Map.of())));
         }
     }
 

@@ -66,6 +66,22 @@ public final class RowValidator {
         return rows != null && rows.isArray() ? rows.size() : 0;
     }
 
+    /** The distinct string values of {@code column} over the body's rows, first seen first, for logs. */
+    public static List<String> distinctStrings(JsonNode body, String column) {
+        JsonNode rows = body == null ? null : body.get("rows");
+        if (rows == null || !rows.isArray()) {
+            return List.of();
+        }
+        java.util.Set<String> values = new java.util.LinkedHashSet<>();
+        for (JsonNode row : rows) {
+            JsonNode value = row.get(column);
+            if (value != null && value.isString()) {
+                values.add(value.stringValue());
+            }
+        }
+        return List.copyOf(values);
+    }
+
     /**
      * @param lenient ignore properties that are not columns instead of refusing the request
      * @return each row as column name to converted value; missing and null values are left out (blank)

@@ -63,14 +63,28 @@ final class SimInspector {
         for (DatasetSummary dataset : datasets) {
             html.append("<h2>").append(escape(dataset.name())).append("</h2><p>id ").append(escape(dataset.id()))
                     .append(", workspace ").append(escape(dataset.groupId())).append(", retention ")
-                    .append(dataset.retention().apiName()).append("</p><table><tr><th>table</th><th>rows</th></tr>");
+                    .append(dataset.retention().apiName()).append("</p><table><tr><th>table</th><th>rows</th>"
+                            + "<th>sequence numbers (app id: highest applied)</th></tr>");
             dataset.rowCounts().forEach((table, count) -> html.append("<tr><td><a href=\"/sim/datasets/")
                     .append(escape(dataset.id())).append("/tables/").append(escape(urlEncode(table)))
-                    .append("/rows\">").append(escape(table)).append("</a></td><td>").append(count).append("</td></tr>"));
+                    .append("/rows\">").append(escape(table)).append("</a></td><td>").append(count).append("</td><td>")
+                    .append(escape(store.keptSequenceNumbers(dataset.id(), table).toString())).append("</td></tr>"));
             html.append("</table>");
         }
-        html.append("<p>").append(postRowsLog.size()).append(" POST rows requests received (")
-                .append("<a href=\"/sim/post-rows-log\">log</a>).</p>");
+        html.append("<p>").append(postRowsLog.size()).append(" POST rows requests received, ")
+                .append(postRowsLog.stream().filter(PostRowsRecord::applied).count()).append(" applied (")
+                .append("<a href=\"/sim/post-rows-log\">log</a>: status, applied, sequenceNumber, batchIds, fault of each).</p>");
+        PowerBiSettings settings = store.settings();
+        html.append("<h2>Switches</h2><ul><li>Push sequence numbers (header <code>")
+                .append(PowerBiSimulator.SEQUENCE_NUMBER_HEADER).append("</code>, GET <code>…/tables/{table}/sequenceNumbers"
+                        + "</code>): ").append(settings.sequenceNumbers() ? "honoured; a number not above the kept one"
+                        + " is answered " + settings.staleSequenceStatus() + " with nothing written"
+                        : "ignored (rows always applied, GET sequenceNumbers 404)")
+                .append("</li><li>Execute Queries (<code>POST …/datasets/{id}/executeQueries</code>, 120 requests/min per"
+                        + " caller): ").append(settings.executeQueries() ? "on" : "off (401, tenant setting disabled)")
+                .append("; DAX shapes: <code>EVALUATE ROW(\"n\", COUNTROWS(FILTER('t', 't'[c] = \"v\")))</code>, and ROW"
+                        + " of <code>SUM('t'[c])</code> / <code>SUMX('t' or FILTER(…), 't'[a] * 't'[b])</code>; anything"
+                        + " else 400 DatasetExecuteQueriesError.</li></ul>");
         faultSection(html);
         html.append("</body></html>");
         ctx.html(html.toString());
@@ -82,20 +96,26 @@ final class SimInspector {
                 .append(faults.injected().size()).append(" fault(s) injected so far (<a href=\"")
                 .append(FaultControl.PATH).append("\">").append(FaultControl.PATH).append("</a>).</p>");
         if (!rules.isEmpty()) {
-            html.append("<table><tr><th>kind</th><th>share</th><th>from</th><th>until</th><th>path contains</th>"
-                    + "<th>status</th><th>Retry-After</th><th>latency ms</th></tr>");
-            for (FaultInjector.Rule rule : rules) {
+            html.append("<table><tr><th>kind</th><th>share</th><th>times (hit so far)</th><th>from</th><th>until</th>"
+                    + "<th>path contains</th><th>status</th><th>Retry-After</th><th>latency ms</th></tr>");
+            List<Integer> hits = faults.hits();
+            for (int i = 0; i < rules.size(); i++) {
+                FaultInjector.Rule rule = rules.get(i);
                 FaultInjector.Kind kind = rule.kind();
                 html.append("<tr><td>").append(kind).append("</td><td>").append(rule.share())
+                        .append("</td><td>").append(rule.times() == null ? "any" : rule.times())
+                        .append(" (").append(i < hits.size() ? hits.get(i) : 0).append(")")
                         .append("</td><td>").append(rule.from() == null ? "" : rule.from())
                         .append("</td><td>").append(rule.until() == null ? "" : rule.until())
                         .append("</td><td>").append(rule.pathContains() == null ? "" : escape(rule.pathContains()))
                         .append("</td><td>").append(kind == FaultInjector.Kind.SERVER_ERROR
-                                || kind == FaultInjector.Kind.THROTTLE ? String.valueOf(rule.status()) : "")
+                                || kind == FaultInjector.Kind.THROTTLE || kind == FaultInjector.Kind.UNAUTHORIZED_SWITCH
+                                || kind == FaultInjector.Kind.FORBIDDEN || kind == FaultInjector.Kind.BAD_VALUE
+                                ? String.valueOf(rule.status()) : "")
                         .append("</td><td>").append(kind == FaultInjector.Kind.THROTTLE
                                 ? String.valueOf(rule.retryAfterSeconds()) : "")
                         .append("</td><td>").append(kind == FaultInjector.Kind.LATENCY
-                                ? String.valueOf(rule.latency().toMillis()) : "")
+                                || kind == FaultInjector.Kind.ACCEPT_THEN_HANG ? String.valueOf(rule.latency().toMillis()) : "")
                         .append("</td></tr>");
             }
             html.append("</table>");
@@ -103,8 +123,10 @@ final class SimInspector {
         html.append("""
                 <h3>Fault control API</h3>
                 <p>Faults apply to the REST API (<code>/v1.0/…</code>), never to <code>/sim</code> paths. Rules are
-                tried in order; the first that matches the path and the clock window and wins its <code>share</code>
-                roll answers the request (LATENCY delays it, then the request goes on).</p>
+                tried in order; the first that matches the path and the clock window, wins its <code>share</code>
+                roll and has <code>times</code> left answers the request (LATENCY delays it, then the request goes
+                on). A rule of a kind an endpoint cannot carry out (e.g. ACCEPT_THEN_DROP on a GET) is skipped there
+                and not used up.</p>
                 <ul>
                 <li><code>GET /sim/faults</code> lists the rules: <code>{"now":…,"rules":[…],"injected":n}</code>.</li>
                 <li><code>POST /sim/faults</code> adds a rule (201, the rule as stored), body e.g.
@@ -114,14 +136,20 @@ final class SimInspector {
                 </ul>
                 <table><tr><th>field</th><th>meaning</th></tr>
                 <tr><td>kind</td><td>required: <code>THROTTLE</code> (429 + Retry-After), <code>SERVER_ERROR</code>
-                (5xx), <code>LATENCY</code> (slow answer)</td></tr>
+                (5xx), <code>LATENCY</code> (slow answer); every endpoint also <code>UNAUTHORIZED_SWITCH</code> (401
+                ServicePrincipalIsNotAllowedByTenantAdminSwitch) and <code>FORBIDDEN</code> (403
+                PowerBINotAuthorizedException); POST rows also <code>BAD_VALUE</code> (400 about a row value),
+                <code>ACCEPT_THEN_DROP</code> (rows applied, then the connection is closed with no answer) and
+                <code>ACCEPT_THEN_HANG</code> (rows applied, the 200 held for latencyMillis). Refusals write
+                nothing.</td></tr>
                 <tr><td>share</td><td>probability 0..1 that a matching request is hit (default 1; seeded)</td></tr>
                 <tr><td>fromSeconds, untilSeconds</td><td>window in seconds relative to the simulator's clock now
                 (absent = open); stored as absolute instants</td></tr>
                 <tr><td>pathContains</td><td>only paths containing this text (absent = every path)</td></tr>
+                <tr><td>times</td><td>only the next n requests the rule hits, e.g. 1 (absent = no limit)</td></tr>
                 <tr><td>status</td><td>SERVER_ERROR: 500..599 (default 500); THROTTLE: 429</td></tr>
                 <tr><td>retryAfterSeconds</td><td>THROTTLE only, the Retry-After header (default 1)</td></tr>
-                <tr><td>latencyMillis</td><td>LATENCY only, required, 1..""").append(FaultControl.MAX_LATENCY_MILLIS)
+                <tr><td>latencyMillis</td><td>LATENCY and ACCEPT_THEN_HANG only, required, 1..""").append(FaultControl.MAX_LATENCY_MILLIS)
                 .append("""
                 </td></tr></table>
                 <p>Invalid rules get 400 <code>{"message":…}</code>. The Entra ID simulator has the same API at

@@ -74,4 +74,35 @@ class FaultControlTest {
                 .containsEntry("until", null).containsEntry("status", 429).containsEntry("retryAfterSeconds", 7)
                 .doesNotContainKey("latencyMillis");
     }
+
+    @Test
+    void powerBiKindsAndACountLimit() {
+        assertThat(parse("{\"kind\":\"accept_then_drop\",\"pathContains\":\"/rows\",\"times\":1}"))
+                .isEqualTo(FaultInjector.Rule.acceptThenDrop().onPathsContaining("/rows").times(1));
+        assertThat(parse("{\"kind\":\"ACCEPT_THEN_HANG\",\"latencyMillis\":2000}"))
+                .isEqualTo(FaultInjector.Rule.acceptThenHang(Duration.ofSeconds(2)));
+        assertThat(parse("{\"kind\":\"UNAUTHORIZED_SWITCH\"}")).isEqualTo(FaultInjector.Rule.unauthorizedSwitch());
+        assertThat(parse("{\"kind\":\"FORBIDDEN\",\"times\":2}")).isEqualTo(FaultInjector.Rule.forbidden().times(2));
+        assertThat(parse("{\"kind\":\"BAD_VALUE\"}").status()).isEqualTo(400);
+        assertThat(FaultControl.json(parse("{\"kind\":\"ACCEPT_THEN_HANG\",\"latencyMillis\":2000,\"times\":3}")))
+                .containsEntry("latencyMillis", 2000L).containsEntry("times", 3);
+
+        assertRefused("{\"kind\":\"ACCEPT_THEN_HANG\"}", "ACCEPT_THEN_HANG rule needs latencyMillis");
+        assertRefused("{\"kind\":\"ACCEPT_THEN_DROP\",\"latencyMillis\":5}", "does not apply");
+        assertRefused("{\"kind\":\"FORBIDDEN\",\"status\":401}", "does not apply");
+        assertRefused("{\"kind\":\"BAD_VALUE\",\"times\":0}", "at least 1");
+    }
+
+    @Test
+    void aCountLimitedRuleHitsOnlyTheNextMatchingRequestsAndOtherKindsDoNotUseItUp() {
+        FaultInjector faults = new FaultInjector(java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), 1);
+        faults.add(FaultInjector.Rule.acceptThenDrop().onPathsContaining("/rows").times(2));
+
+        assertThat(faults.decide("/x/rows")).as("classic decide skips Power BI kinds").isEmpty();
+        assertThat(faults.decide("/x/rows", java.util.EnumSet.allOf(FaultInjector.Kind.class))).isPresent();
+        assertThat(faults.decide("/x/tables", java.util.EnumSet.allOf(FaultInjector.Kind.class))).isEmpty();
+        assertThat(faults.decide("/x/rows", java.util.EnumSet.allOf(FaultInjector.Kind.class))).isPresent();
+        assertThat(faults.decide("/x/rows", java.util.EnumSet.allOf(FaultInjector.Kind.class))).isEmpty();
+        assertThat(faults.hits()).containsExactly(2);
+    }
 }

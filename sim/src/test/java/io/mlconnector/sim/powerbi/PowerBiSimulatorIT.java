@@ -237,7 +237,7 @@ class PowerBiSimulatorIT {
         assertThat(sims.powerBi.storedRows(id, "Events")).extracting(StoredRow::sequence, StoredRow::requestId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, requestId), org.assertj.core.groups.Tuple.tuple(2L, requestId));
         assertThat(sims.powerBi.postRowsLog()).containsExactly(new PostRowsRecord(sims.clock.instant(), requestId,
-                APP.clientId(), WORKSPACE, id, "Events", 200, 2, null));
+                APP.clientId(), WORKSPACE, id, "Events", 200, 2, null, true, null, List.of(), null));
     }
 
     @Test
