@@ -52,7 +52,7 @@ class SignedRowLedgerPropertyTest {
 
     @BeforeAll
     static void open() {
-        database = Database.open(new ConnectorConfig.Store("jdbc:h2:mem:ledger-property;DB_CLOSE_DELAY=-1", "sa", "", 2));
+        database = Database.open(new ConnectorConfig.Store("jdbc:h2:mem:ledger-property", "sa", "", 2));
         applier = new RecordApplier(database.jdbi(), MapperRegistry.standard(), new SignedRowLedger(PipelineJson.mapper()),
                 PipelineJson.mapper(), Clock.fixed(Instant.parse("2026-03-02T15:00:00Z"), ZoneOffset.UTC));
         stamps = new FetchStamps(database.jdbi(), database.dialect());
