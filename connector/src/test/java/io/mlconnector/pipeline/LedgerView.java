@@ -53,10 +53,17 @@ final class LedgerView {
 
     /** Signed outbox rows of a tenant summed per row and values; rows that cancel out are left out. */
     Map<String, Long> outboxNet(String tenantId) {
+        return outboxNet(tenantId, null);
+    }
+
+    /** As {@link #outboxNet(String)}, for one record ({@code key} null: every record of the tenant). */
+    Map<String, Long> outboxNet(String tenantId, RecordKey key) {
         Map<String, Long> net = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT object_id, table_name, row_key, sign, values_json FROM outbox_row"
-                        + " WHERE tenant_id = :t")
+                        + " WHERE tenant_id = :t" + (key == null ? "" : " AND object_type = :type AND object_id = :id"))
                 .bind("t", tenantId)
+                .bind("type", key == null ? null : key.objectType())
+                .bind("id", key == null ? null : key.objectId())
                 .map((rs, ctx) -> Map.entry(rowId(rs.getString("object_id"), rs.getString("table_name"),
                         rs.getString("row_key"), json.readTree(rs.getString("values_json"))), (long) rs.getInt("sign")))
                 .forEach(e -> net.merge(e.getKey(), e.getValue(), Long::sum)));

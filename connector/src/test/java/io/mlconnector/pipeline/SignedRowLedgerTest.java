@@ -9,9 +9,15 @@ import io.mlconnector.store.Database;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,8 +185,8 @@ class SignedRowLedgerTest {
     void fetchStampsIncreaseAcrossThreads() throws Exception {
         int threads = 4;
         int each = 200;
-        java.util.List<java.util.concurrent.Future<long[]>> results = new java.util.ArrayList<>();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<Future<long[]>> results = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             for (int t = 0; t < threads; t++) {
                 results.add(pool.submit(() -> {
@@ -191,7 +197,7 @@ class SignedRowLedgerTest {
                     return taken;
                 }));
             }
-            java.util.Set<Long> all = new java.util.HashSet<>();
+            Set<Long> all = new HashSet<>();
             for (var result : results) {
                 long[] taken = result.get();
                 for (int i = 1; i < each; i++) {
