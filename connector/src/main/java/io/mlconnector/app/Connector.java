@@ -12,6 +12,7 @@ import io.mlconnector.freshbooks.TenantTokens;
 import io.mlconnector.freshbooks.WebhookSubscriptions;
 import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.mapping.MapperRegistry;
+import io.mlconnector.pipeline.FetchStamps;
 import io.mlconnector.pipeline.InboxQueue;
 import io.mlconnector.pipeline.Outbox;
 import io.mlconnector.pipeline.PipelineJson;
@@ -122,7 +123,8 @@ public final class Connector implements AutoCloseable {
         RecordApplier applier = new RecordApplier(database.jdbi(), MapperRegistry.standard(), new SignedRowLedger(json),
                 json, clock);
         InboxQueue queue = new InboxQueue(database.jdbi(), pipe.coalesceWindow(), pipe.coalesceWindow().multipliedBy(10));
-        WebhookWorker worker = new WebhookWorker(queue, new RecordFetcher(api, tokens), applier, ROUTE, clock,
+        FetchStamps fetchStamps = new FetchStamps(database.jdbi(), database.dialect());
+        WebhookWorker worker = new WebhookWorker(queue, new RecordFetcher(api, tokens, fetchStamps), applier, ROUTE, clock,
                 new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random), 4);
         Outbox outbox = new Outbox(database, json);
         TableRebuilds rebuilds = new TableRebuilds(database, json);
@@ -132,7 +134,7 @@ public final class Connector implements AutoCloseable {
                 new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), clock),
                 new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random),
                 new Pusher.Target(ROUTE, pbi.workspaceId(), pbi.clientId()), clock, pipe.maxBatchRows(), MAX_BATCH_BYTES);
-        Sweeper sweeper = new Sweeper(api, tokens, applier, ROUTE);
+        Sweeper sweeper = new Sweeper(api, tokens, fetchStamps, applier, ROUTE);
         RetentionTask retention = new RetentionTask(database.jdbi(), clock, pipe.retention()); // started and closed with sweeps
         SweepScheduler sweeps = new SweepScheduler(database.dataSource(), sweeper, tenants, clock,
                 pipe.sweepInterval(), pipe.sweepOverlap(), List.of(retention.task()));

@@ -44,30 +44,26 @@ public final class RecordApplier {
     }
 
     /**
-     * Applies {@code record} (empty: FreshBooks no longer has it) for {@code key}, sending its rows to
-     * {@code route}. Returns what the ledger did.
+     * Applies one read of the record for {@code key} ({@link FetchedRecord#record()} empty: FreshBooks no
+     * longer has it), sending its rows to {@code route}. Returns what the ledger did.
      */
-    public SignedRowLedger.Applied apply(RecordKey key, String route, Optional<JsonNode> record, String cause,
+    public SignedRowLedger.Applied apply(RecordKey key, String route, FetchedRecord read, String cause,
                                          InTransaction alsoInTransaction) {
         RecordMapper mapper = mappers.forType(key.objectType()).orElseThrow(
                 () -> new IllegalArgumentException("no mapping for FreshBooks " + key.objectType()));
         Instant now = clock.instant();
         List<LedgerRow> rows = new ArrayList<>();
-        boolean deleted;
-        Instant version;
+        Optional<JsonNode> record = read.record();
         if (record.isPresent()) {
             for (Row row : mapper.map(key.tenantId(), record.get())) {
                 rows.add(new LedgerRow(row.table(), row.rowKey(), canonical(row)));
             }
-            deleted = record.get().path("vis_state").asInt(0) == 1;
-            Instant own = SourceVersion.of(key.objectType(), record.get());
-            version = own != null ? own : now;
-        } else {
-            deleted = true;
-            version = now; // gone: any read of it made before now is stale
         }
+        boolean deleted = record.isEmpty() || record.get().path("vis_state").asInt(0) == 1;
+        // A 404 carries no version: our clock is no FreshBooks time, and a restored record must not look stale.
+        ReadStamp stamp = ReadStamp.of(key.objectType(), record, read.fetchStamp());
         return jdbi.inTransaction(h -> {
-            SignedRowLedger.Applied applied = ledger.apply(h, key, version, deleted, rows, route, cause, now);
+            SignedRowLedger.Applied applied = ledger.apply(h, key, stamp, deleted, rows, route, cause, now);
             alsoInTransaction.run(h, now);
             return applied;
         });

@@ -3,6 +3,7 @@ package io.mlconnector.pipeline;
 import io.mlconnector.pipeline.LedgerDiff.LedgerRow;
 import io.mlconnector.pipeline.LedgerDiff.SignedRow;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +15,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Keeps, per FreshBooks record, the rows last pushed, and turns a record's current rows into signed
- * outbox rows (DESIGN §3) in the caller's transaction. A read older than what was already applied
- * (a sweep racing a webhook) changes nothing.
+ * outbox rows (DESIGN §3) in the caller's transaction. A read that does not supersede what was already
+ * applied ({@link ReadStamp#supersedes}: older by FreshBooks' version, or fetched earlier when versions
+ * cannot tell) changes nothing.
  */
 public final class SignedRowLedger {
     private final JsonMapper json;
@@ -27,16 +29,17 @@ public final class SignedRowLedger {
     /** What applying one read of a record did. */
     public record Applied(int outboxRows, boolean stale) {}
 
-    private record Entry(Instant sourceVersion, List<LedgerRow> rows) {}
+    private record Entry(ReadStamp read, List<LedgerRow> rows) {}
 
     /**
-     * Applies the record's current rows (empty when it is deleted or gone). {@code sourceVersion} is the
-     * record's own updated time, or for a record that is gone the time we learned it.
+     * Applies one read's rows (empty when the record is deleted or gone), unless what was applied before
+     * supersedes it. The same version read again pushes nothing (the diff is empty) but records the
+     * later fetch stamp.
      */
-    public Applied apply(Handle handle, RecordKey key, Instant sourceVersion, boolean deleted, List<LedgerRow> current,
+    public Applied apply(Handle handle, RecordKey key, ReadStamp read, boolean deleted, List<LedgerRow> current,
                          String route, String cause, Instant now) {
         Optional<Entry> previous = lockEntry(handle, key);
-        if (previous.isPresent() && isStale(sourceVersion, previous.get().sourceVersion())) {
+        if (previous.isPresent() && !ReadStamp.supersedes(read, previous.get().read())) {
             return new Applied(0, true);
         }
         List<SignedRow> delta = LedgerDiff.diff(previous.map(Entry::rows).orElse(List.of()), current);
@@ -57,47 +60,53 @@ public final class SignedRowLedger {
                     .bind("now", now)
                     .execute();
         }
-        if (!delta.isEmpty() || previous.isEmpty() || !sourceVersion.equals(previous.get().sourceVersion())) {
-            saveEntry(handle, key, sourceVersion, deleted, current, previous.isPresent(), now);
-        }
+        // Saved even when nothing changed: the later fetch stamp must outrank reads fetched before it.
+        saveEntry(handle, key, read, deleted, current, previous.isPresent(), now);
         return new Applied(delta.size(), false);
-    }
-
-    /** Equal versions are applied: FreshBooks' updated has one-second resolution, and the later read wins. */
-    private static boolean isStale(Instant incoming, Instant applied) {
-        return applied != null && incoming != null && incoming.isBefore(applied);
     }
 
     /** The record's ledger entry, locked until the transaction ends, so one record is applied at a time. */
     private Optional<Entry> lockEntry(Handle handle, RecordKey key) {
-        return handle.createQuery("SELECT source_version, rows_json FROM ledger_entry"
+        return handle.createQuery("SELECT source_version, source_version_latest, source_version_digits, fetch_seq,"
+                        + " rows_json FROM ledger_entry"
                         + " WHERE tenant_id = :tenant AND object_type = :type AND object_id = :id FOR UPDATE")
                 .bind("tenant", key.tenantId())
                 .bind("type", key.objectType())
                 .bind("id", key.objectId())
-                .map((rs, ctx) -> new Entry(
-                        rs.getObject("source_version", java.time.OffsetDateTime.class) == null ? null
-                                : rs.getObject("source_version", java.time.OffsetDateTime.class).toInstant(),
-                        parseRows(rs.getString("rows_json"))))
+                .map((rs, ctx) -> {
+                    // Rows from before V6 have no digits: their source_version may be our own clock (a 404),
+                    // so they count as unversioned, and their fetch_seq 0 loses to every read since.
+                    int digits = rs.getInt("source_version_digits");
+                    SourceVersion version = rs.wasNull() ? null : new SourceVersion(
+                            rs.getObject("source_version", OffsetDateTime.class).toInstant(),
+                            rs.getObject("source_version_latest", OffsetDateTime.class).toInstant(), digits);
+                    return new Entry(new ReadStamp(version, rs.getLong("fetch_seq")), parseRows(rs.getString("rows_json")));
+                })
                 .findOne();
     }
 
-    private void saveEntry(Handle handle, RecordKey key, Instant sourceVersion, boolean deleted, List<LedgerRow> rows,
+    private void saveEntry(Handle handle, RecordKey key, ReadStamp read, boolean deleted, List<LedgerRow> rows,
                            boolean exists, Instant now) {
         String sql = exists
                 ? """
-                  UPDATE ledger_entry SET source_version = :version, deleted = :deleted, rows_json = :rows,
-                         updated_at = :now
+                  UPDATE ledger_entry SET source_version = :version, source_version_latest = :versionLatest,
+                         source_version_digits = :versionDigits, fetch_seq = :fetchSeq, deleted = :deleted,
+                         rows_json = :rows, updated_at = :now
                   WHERE tenant_id = :tenant AND object_type = :type AND object_id = :id"""
                 : """
-                  INSERT INTO ledger_entry (tenant_id, object_type, object_id, source_version, deleted, rows_json,
-                                            updated_at)
-                  VALUES (:tenant, :type, :id, :version, :deleted, :rows, :now)""";
+                  INSERT INTO ledger_entry (tenant_id, object_type, object_id, source_version, source_version_latest,
+                                            source_version_digits, fetch_seq, deleted, rows_json, updated_at)
+                  VALUES (:tenant, :type, :id, :version, :versionLatest, :versionDigits, :fetchSeq, :deleted, :rows,
+                          :now)""";
+        SourceVersion version = read.version();
         handle.createUpdate(sql)
                 .bind("tenant", key.tenantId())
                 .bind("type", key.objectType())
                 .bind("id", key.objectId())
-                .bind("version", sourceVersion)
+                .bindByType("version", version == null ? null : version.earliest(), Instant.class)
+                .bindByType("versionLatest", version == null ? null : version.latest(), Instant.class)
+                .bindByType("versionDigits", version == null ? null : version.fractionDigits(), Integer.class)
+                .bind("fetchSeq", read.fetchStamp())
                 .bind("deleted", deleted)
                 .bind("rows", writeRows(rows))
                 .bind("now", now)

@@ -5,7 +5,6 @@ import io.mlconnector.freshbooks.FreshBooksApiClient;
 import io.mlconnector.freshbooks.FreshBooksApiClient.Page;
 import io.mlconnector.freshbooks.ObjectType;
 import java.time.LocalDate;
-import java.util.Optional;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
@@ -20,12 +19,14 @@ public final class Sweeper {
 
     private final FreshBooksApiClient api;
     private final AccessTokens tokens;
+    private final FetchStamps stamps;
     private final RecordApplier applier;
     private final String route;
 
-    public Sweeper(FreshBooksApiClient api, AccessTokens tokens, RecordApplier applier, String route) {
+    public Sweeper(FreshBooksApiClient api, AccessTokens tokens, FetchStamps stamps, RecordApplier applier, String route) {
         this.api = api;
         this.tokens = tokens;
+        this.stamps = stamps;
         this.applier = applier;
         this.route = route;
     }
@@ -52,29 +53,35 @@ public final class Sweeper {
         String cause = "sweep:" + type.eventPrefix() + (updatedMin == null ? ":all" : ":since " + updatedMin)
                 + (visState == null ? "" : ":deleted");
         while (true) {
-            Page listing = listPage(tenantId, businessUuid, type, page, updatedMin, visState);
-            for (JsonNode record : listing.records()) {
+            Listing listing = listPage(tenantId, businessUuid, type, page, updatedMin, visState);
+            for (JsonNode record : listing.page().records()) {
                 RecordKey key = new RecordKey(tenantId, type.eventPrefix(), idOf(record));
-                outboxRows += applier.apply(key, route, Optional.of(record), cause, RecordApplier.InTransaction.NOTHING)
-                        .outboxRows();
+                outboxRows += applier.apply(key, route, FetchedRecord.found(record, listing.fetchStamp()), cause,
+                        RecordApplier.InTransaction.NOTHING).outboxRows();
                 records++;
             }
-            progress.accept(new Progress(tenantId, type, visState != null, page, listing.pages(), records, outboxRows));
-            if (listing.records().isEmpty() || listing.isLast()) {
+            progress.accept(new Progress(tenantId, type, visState != null, page, listing.page().pages(), records,
+                    outboxRows));
+            if (listing.page().records().isEmpty() || listing.page().isLast()) {
                 return records;
             }
             page++;
         }
     }
 
-    private Page listPage(String tenantId, String businessUuid, ObjectType type, int page, LocalDate updatedMin,
-                          Integer visState) {
+    /** One page of a listing and the fetch stamp taken just before its GET, shared by its records. */
+    private record Listing(Page page, long fetchStamp) {}
+
+    private Listing listPage(String tenantId, String businessUuid, ObjectType type, int page, LocalDate updatedMin,
+                             Integer visState) {
         String token = tokens.accessToken(tenantId);
         try {
-            return api.list(token, type, tenantId, businessUuid, page, PER_PAGE, updatedMin, visState);
+            long stamp = stamps.next();
+            return new Listing(api.list(token, type, tenantId, businessUuid, page, PER_PAGE, updatedMin, visState), stamp);
         } catch (FreshBooksApiClient.UnauthorizedException e) {
-            return api.list(tokens.refreshAfterRejection(tenantId, token), type, tenantId, businessUuid, page, PER_PAGE,
-                    updatedMin, visState);
+            String fresh = tokens.refreshAfterRejection(tenantId, token);
+            long stamp = stamps.next();
+            return new Listing(api.list(fresh, type, tenantId, businessUuid, page, PER_PAGE, updatedMin, visState), stamp);
         }
     }
 

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Turns due inbox events into outbox rows: for each record with pending events, fetch it once, map it,
@@ -88,8 +86,8 @@ public final class WebhookWorker implements AutoCloseable {
     boolean process(DueRecord due) {
         RecordKey key = due.key();
         try {
-            Optional<JsonNode> record = fetcher.fetch(key, null);
-            applier.apply(key, route, record, "inbox:" + due.firstInboxId() + "-" + due.lastInboxId(),
+            FetchedRecord read = fetcher.fetch(key, null);
+            applier.apply(key, route, read, "inbox:" + due.firstInboxId() + "-" + due.lastInboxId(),
                     (handle, now) -> queue.markProcessed(handle, key, due.lastInboxId(), now));
             failures.remove(key);
             retryAt.remove(key);

@@ -31,6 +31,9 @@ public interface SqlDialect {
      */
     void forceToDisk(Handle handle);
 
+    /** An expression that takes the next value of {@code sequence} (H2: {@code NEXT VALUE FOR s}, PostgreSQL: {@code nextval('s')}). */
+    String nextValue(String sequence);
+
     /** Suffix for a SELECT that claims rows without waiting for rows another instance holds. */
     default String forUpdateSkipLocked() {
         return " FOR UPDATE SKIP LOCKED";
@@ -66,6 +69,11 @@ public interface SqlDialect {
         }
 
         @Override
+        public String nextValue(String sequence) {
+            return "NEXT VALUE FOR " + sequence;
+        }
+
+        @Override
         public String upsert(String table, List<String> keyColumns, List<String> insertColumns, List<String> updateColumns) {
             return "MERGE INTO " + table + " t USING (VALUES (" + params(insertColumns) + ")) AS s("
                     + String.join(", ", insertColumns) + ") ON "
@@ -92,6 +100,11 @@ public interface SqlDialect {
         @Override
         public void forceToDisk(Handle handle) {
             // nothing: COMMIT returned only after the WAL was flushed
+        }
+
+        @Override
+        public String nextValue(String sequence) {
+            return "nextval('" + sequence + "')";
         }
 
         @Override

@@ -63,7 +63,7 @@ class SweepSchedulerIT {
         new Onboarding(oauth, api, tenants, tokens).connect(
                 sim.mintAuthorizationCode(FreshBooksConfig.DEMO_CLIENT_ID, REDIRECT, null, FreshBooksConfig.DEMO_OWNER.identityId()));
         RecordApplier applier = new RecordApplier(database.jdbi(), MapperRegistry.standard(), new SignedRowLedger(json), json, clock);
-        sweeper = new Sweeper(api, tokens, applier, "default");
+        sweeper = new Sweeper(api, tokens, new FetchStamps(database.jdbi(), database.dialect()), applier, "default");
         sim.generator().step(80);
         // A verified invoice callback, so changes really are sent, and dropped (the receiver does not exist).
         long callback = sim.webhooks().register(ACME, "invoice", "http://127.0.0.1:9/hooks/freshbooks/x",
