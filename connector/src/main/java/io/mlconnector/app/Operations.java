@@ -20,6 +20,7 @@ import io.mlconnector.store.Tenant;
 import io.mlconnector.store.TenantRepository;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +161,24 @@ public final class Operations {
 
     public boolean replay(String batchId) {
         return outbox.replay(batchId, clock.instant());
+    }
+
+    /**
+     * Waits until the connector has reached Power BI once (its dataset found or created and bound); the demo and
+     * tests want the dataset before they start. Throws, naming why, when that takes longer than {@code timeout}.
+     */
+    public void awaitPowerBi(Duration timeout) {
+        try {
+            if (!pusher.awaitReady(timeout)) {
+                PushRoutes.Route current = routes.find(route).orElse(null);
+                throw new IllegalStateException("Power BI was not ready within " + timeout.toSeconds() + " s"
+                        + (current == null || !current.paused() ? "" : ": " + current.pausedReason() + "; fix: "
+                        + current.pausedFix()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Power BI", e);
+        }
     }
 
     /** Everything the status API and page show; {@code route} is null until the pusher first prepared it. */

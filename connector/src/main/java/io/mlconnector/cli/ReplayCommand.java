@@ -30,8 +30,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 + "/replay";
         ConnectorService.Answer answer = new ConnectorService(service.baseUrl()).post(path);
         if (answer.status() == 200) {
-            spec.commandLine().getOut().println("Batch " + batchId
-                    + " is queued again; the connector pushes it with the next batches (`mlc status` shows progress).");
+            spec.commandLine().getOut().println("Batch " + batchId + " is replayed: queued again, or, when its record "
+                    + "changed since, cancelled with its reversal so the record's current rows go (`mlc status` shows progress).");
             return 0;
         }
         if (answer.status() == 404) {

@@ -56,6 +56,8 @@ public final class ConfigKeys {
             optional("powerbi.api-base-url", URL, "https://api.powerbi.com", "Power BI REST API host."),
             required("powerbi.workspace-id", TEXT, "the id of the Power BI workspace the service principal is a Member of"),
             optional("powerbi.dataset-name", TEXT, "ml-connector", "Name of the push dataset the connector creates and fills."),
+            optional("powerbi.request-timeout", DURATION, "60s",
+                    "How long one Power BI request may take; a POST still unanswered then has an unknown outcome, which the connector resolves before posting again."),
             optional("powerbi.trusted-certificate-pem", PATH, null,
                     "Optional PEM file with an extra CA certificate to trust for Entra ID and Power BI (used with the simulator)."),
 

@@ -156,7 +156,8 @@ public final class ConfigLoader {
                 v.text("freshbooks.client-id"), v.text("freshbooks.client-secret"), redirectUri, v.list("freshbooks.scopes"));
         var powerbi = new ConnectorConfig.PowerBi(v.url("powerbi.authority-host"), v.text("powerbi.tenant-id"),
                 v.text("powerbi.client-id"), v.text("powerbi.client-secret"), v.url("powerbi.api-base-url"),
-                v.text("powerbi.workspace-id"), v.text("powerbi.dataset-name"), v.path("powerbi.trusted-certificate-pem"));
+                v.text("powerbi.workspace-id"), v.text("powerbi.dataset-name"), v.path("powerbi.trusted-certificate-pem"),
+                v.duration("powerbi.request-timeout"));
         var pipeline = new ConnectorConfig.Pipeline(v.duration("pipeline.coalesce-window"),
                 v.integer("pipeline.max-batch-rows", 1, 10_000), v.duration("pipeline.sweep-interval"),
                 v.duration("pipeline.sweep-overlap"), v.duration("pipeline.retention"));

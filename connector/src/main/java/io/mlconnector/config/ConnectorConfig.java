@@ -63,14 +63,16 @@ public record ConnectorConfig(Server server, Store store, Secrets secrets, Fresh
      * The Entra ID service principal and the Power BI target.
      *
      * @param trustedCertificatePem an extra CA certificate (PEM file) to trust, or {@code null}; used for the simulator
+     * @param requestTimeout        how long one request may take
      */
     public record PowerBi(URI authorityHost, String tenantId, String clientId, String clientSecret, URI apiBaseUrl,
-                          String workspaceId, String datasetName, Path trustedCertificatePem) {
+                          String workspaceId, String datasetName, Path trustedCertificatePem, Duration requestTimeout) {
         @Override
         public String toString() {
             return "PowerBi[authorityHost=" + authorityHost + ", tenantId=" + tenantId + ", clientId=" + clientId
                     + ", clientSecret=" + MASK + ", apiBaseUrl=" + apiBaseUrl + ", workspaceId=" + workspaceId
-                    + ", datasetName=" + datasetName + ", trustedCertificatePem=" + trustedCertificatePem + "]";
+                    + ", datasetName=" + datasetName + ", trustedCertificatePem=" + trustedCertificatePem
+                    + ", requestTimeout=" + requestTimeout + "]";
         }
     }
 

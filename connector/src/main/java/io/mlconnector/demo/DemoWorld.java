@@ -51,11 +51,13 @@ public final class DemoWorld implements AutoCloseable {
 
     /** How the world is set up; {@link #defaults(Path)} is what {@code mlc demo} uses. */
     public record Options(Path dataDir, long seed, int simulatorPort, Duration powerBiTokenLifetime,
-                          int freshBooksAccessTokenSeconds, Duration coalesceWindow, ConnectorConfig.Store store) {
-        /** With the default store: an H2 file in {@code dataDir}. */
+                          int freshBooksAccessTokenSeconds, Duration coalesceWindow, ConnectorConfig.Store store,
+                          Duration powerBiRequestTimeout) {
+        /** With the default store (an H2 file in {@code dataDir}) and Power BI request timeout (60 s). */
         public Options(Path dataDir, long seed, int simulatorPort, Duration powerBiTokenLifetime,
                        int freshBooksAccessTokenSeconds, Duration coalesceWindow) {
-            this(dataDir, seed, simulatorPort, powerBiTokenLifetime, freshBooksAccessTokenSeconds, coalesceWindow, null);
+            this(dataDir, seed, simulatorPort, powerBiTokenLifetime, freshBooksAccessTokenSeconds, coalesceWindow, null,
+                    Duration.ofSeconds(60));
         }
 
         public static Options defaults(Path dataDir) {
@@ -65,7 +67,13 @@ public final class DemoWorld implements AutoCloseable {
         /** The same world on another store, e.g. PostgreSQL. */
         public Options withStore(ConnectorConfig.Store other) {
             return new Options(dataDir, seed, simulatorPort, powerBiTokenLifetime, freshBooksAccessTokenSeconds,
-                    coalesceWindow, other);
+                    coalesceWindow, other, powerBiRequestTimeout);
+        }
+
+        /** A shorter {@code powerbi.request-timeout}, for tests of POSTs whose answer never comes. */
+        public Options withPowerBiRequestTimeout(Duration timeout) {
+            return new Options(dataDir, seed, simulatorPort, powerBiTokenLifetime, freshBooksAccessTokenSeconds,
+                    coalesceWindow, store, timeout);
         }
     }
 
@@ -109,6 +117,7 @@ public final class DemoWorld implements AutoCloseable {
                     "  api-base-url: " + simulators.powerBi().baseUrl(),
                     "  workspace-id: " + simulators.demoWorkspaceId(),
                     "  dataset-name: FreshBooks (demo)",
+                    "  request-timeout: " + options.powerBiRequestTimeout().toMillis() + "ms",
                     "  trusted-certificate-pem: " + pem.toAbsolutePath(),
                     "pipeline:",
                     "  coalesce-window: " + options.coalesceWindow().toMillis() + "ms",
@@ -116,6 +125,7 @@ public final class DemoWorld implements AutoCloseable {
             ConnectorConfig config = new ConfigLoader().parse(yaml, Map.of());
             DemoWorld world = new DemoWorld(simulators, config, clock);
             world.connector = Connector.start(config, clock);
+            world.connector.operations().awaitPowerBi(Duration.ofSeconds(60));
             return world;
         } catch (IOException e) {
             simulators.close();
@@ -146,6 +156,7 @@ public final class DemoWorld implements AutoCloseable {
     public void restartConnector() {
         connector.close();
         connector = Connector.start(config, clock);
+        connector.operations().awaitPowerBi(Duration.ofSeconds(60));
     }
 
     /**

@@ -304,12 +304,43 @@ public final class Outbox {
         });
     }
 
-    /** Puts a quarantined batch back in line (after the cause was fixed). */
+    /**
+     * Puts a quarantined batch back in line, after its cause was fixed. A one-row batch whose record has changed
+     * since (its held rows begin with the exact reversal of the quarantined row) is instead cancelled together
+     * with that reversal: the record's current rows then go out, and Power BI ends at the record's truth.
+     * Returns false when the batch is not quarantined.
+     */
     public boolean replay(String batchId, Instant now) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE outbox_batch SET state = 'pending', next_attempt_at = :now, push_seq = NULL
-                        WHERE batch_id = :id AND state = 'quarantined'""")
-                .bind("id", batchId).bind("now", now).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            List<Long> rows = h.createQuery("""
+                            SELECT r.id FROM outbox_row r JOIN outbox_batch b ON b.batch_id = r.batch_id
+                            WHERE b.batch_id = :id AND b.state = 'quarantined'""")
+                    .bind("id", batchId).mapTo(Long.class).list();
+            if (rows.isEmpty()) {
+                return false;
+            }
+            Optional<Long> reversal = rows.size() != 1 ? Optional.empty() : h.createQuery("""
+                            SELECT later.id FROM outbox_row q JOIN outbox_row later
+                                 ON later.route = q.route AND later.table_name = q.table_name AND later.tenant_id = q.tenant_id
+                                AND later.object_type = q.object_type AND later.object_id = q.object_id
+                                AND later.row_key = q.row_key AND later.values_json = q.values_json
+                                AND later.sign = -q.sign AND later.id > q.id AND later.batch_id IS NULL
+                            WHERE q.id = :row ORDER BY later.id LIMIT 1""")
+                    .bind("row", rows.get(0)).mapTo(Long.class).findFirst();
+            if (reversal.isPresent()) {
+                h.createUpdate("DELETE FROM outbox_row WHERE id = :id").bind("id", reversal.get()).execute();
+                h.createUpdate("""
+                                UPDATE outbox_batch SET state = 'superseded', last_error = 'cancelled on replay: its record'
+                                       || ' changed since, and the reversal of this row was dropped with it'
+                                WHERE batch_id = :id""")
+                        .bind("id", batchId).execute();
+                return true;
+            }
+            return h.createUpdate("""
+                            UPDATE outbox_batch SET state = 'pending', next_attempt_at = :now, push_seq = NULL
+                            WHERE batch_id = :id AND state = 'quarantined'""")
+                    .bind("id", batchId).bind("now", now).execute() == 1;
+        });
     }
 
     public List<Batch> quarantined() {

@@ -77,6 +77,7 @@ public final class Pusher implements AutoCloseable {
     private final Map<String, Instant> lastAccepted = new HashMap<>();
     private final Map<String, Long> rowsInTable = new HashMap<>();
 
+    private final java.util.concurrent.CountDownLatch firstReady = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
@@ -139,6 +140,11 @@ public final class Pusher implements AutoCloseable {
             }
         });
         return done;
+    }
+
+    /** Waits until the route was prepared once (dataset found or created, bound, checked); false on timeout. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return firstReady.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Does one piece of work. Returns how long to pause before the next step (zero: go on at once). */
@@ -340,12 +346,14 @@ public final class Pusher implements AutoCloseable {
         String boundId = route.map(Route::datasetId).orElse(null);
         List<DatasetInfo> named = client.findDatasetsByName(target.workspaceId(), model.datasetName());
         String id;
+        boolean created = false;
         if (boundId != null && named.stream().anyMatch(d -> d.id().equals(boundId))) {
             id = boundId;
         } else if (!named.isEmpty()) {
             id = named.get(0).id();
         } else if (boundId == null) {
             id = provisioner.ensure(target.workspaceId(), model).datasetId();
+            created = true;
         } else {
             carryOut(new PushPolicy.PauseRoute("dataset '" + model.datasetName() + "' (" + boundId + ") is gone from workspace "
                     + target.workspaceId(), PushPolicy.DATASET_GONE_FIX), null, now);
@@ -354,7 +362,7 @@ public final class Pusher implements AutoCloseable {
         if (routes.bind(target.route(), target.workspaceId(), model.datasetName(), id, now)) {
             Set<String> all = model.tables().stream().map(DatasetModel.Table::name)
                     .collect(Collectors.toCollection(LinkedHashSet::new));
-            rebuilds.request(target.route(), all, "dataset " + id + " is new to the ledger", now);
+            rebuilds.request(target.route(), all, "dataset " + id + " is new to the ledger", now, !created);
             log.info("route {} bound to dataset {}; filling it from the ledger", target.route(), id);
         }
         Set<String> present = client.getTables(target.workspaceId(), id).stream().map(TableInfo::name)
@@ -376,6 +384,7 @@ public final class Pusher implements AutoCloseable {
         rowsInTable.putAll(outbox.rowsInTables(target.route()));
         routes.ready(target.route(), resolver, now);
         routeFailures = 0;
+        firstReady.countDown();
         log.info("route {} ready: dataset {}, unknown outcomes resolved by {}", target.route(), id, resolver);
     }
 

@@ -37,6 +37,14 @@ public final class TableRebuilds {
 
     /** Queues the rebuild of {@code tables} of {@code route}; returns the rows queued per table. */
     public Map<String, Integer> request(String route, Set<String> tables, String reason, Instant now) {
+        return request(route, tables, reason, now, true);
+    }
+
+    /**
+     * As {@link #request(String, Set, String, Instant)}; {@code clear} false for tables known to be empty (a
+     * dataset just created), whose rows can go at once.
+     */
+    public Map<String, Integer> request(String route, Set<String> tables, String reason, Instant now, boolean clear) {
         return database.inDurableTransaction(h -> {
             Set<String> recordsInLedger = new HashSet<>();
             Map<String, List<LedgerRowOf>> current = lockLedger(h, tables, recordsInLedger);
@@ -60,11 +68,13 @@ public final class TableRebuilds {
                 }
                 h.createUpdate("DELETE FROM table_rebuild WHERE route = :route AND table_name = :table")
                         .bind("route", route).bind("table", table).execute();
-                h.createUpdate("""
-                                INSERT INTO table_rebuild (route, table_name, reason, requested_at)
-                                VALUES (:route, :table, :reason, :now)""")
-                        .bind("route", route).bind("table", table).bind("reason", Outbox.clip(reason)).bind("now", now)
-                        .execute();
+                if (clear) {
+                    h.createUpdate("""
+                                    INSERT INTO table_rebuild (route, table_name, reason, requested_at)
+                                    VALUES (:route, :table, :reason, :now)""")
+                            .bind("route", route).bind("table", table).bind("reason", Outbox.clip(reason)).bind("now", now)
+                            .execute();
+                }
                 queued.put(table, rows.size());
             }
             return queued;

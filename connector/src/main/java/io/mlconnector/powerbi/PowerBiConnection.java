@@ -22,7 +22,7 @@ public record PowerBiConnection(PushDatasetClient client, DatasetProvisioner pro
             http.sslContext(TrustedCertificates.sslContextTrustingDefaultsAnd(pbi.trustedCertificatePem()));
         }
         PushDatasetClient client = new PushDatasetClient(http.build(), restRoot(pbi.apiBaseUrl()), tokens,
-                Duration.ofSeconds(60), clock);
+                pbi.requestTimeout(), clock);
         return new PowerBiConnection(client, new DatasetProvisioner(client, RetentionPolicy.NONE),
                 DatasetModel.freshBooks(pbi.datasetName()), pbi.workspaceId());
     }

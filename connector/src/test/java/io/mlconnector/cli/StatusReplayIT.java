@@ -8,7 +8,11 @@ import io.mlconnector.app.Operations;
 import io.mlconnector.cli.DatasetCommandIT.Run;
 import io.mlconnector.demo.DemoWorld;
 import io.mlconnector.pipeline.Outbox;
-import io.mlconnector.sim.common.FaultInjector;
+import io.mlconnector.sim.freshbooks.Actor;
+import io.mlconnector.sim.freshbooks.FreshBooksSimulator;
+import io.mlconnector.sim.freshbooks.Resource;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 import io.mlconnector.store.Tenant;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  * replay of one after the fault clears gets its rows into the dataset, and replaying it again is refused.
  */
 class StatusReplayIT {
+    private static final Actor ACTOR = new Actor(1, 1);
+
+    /** A client's city: a column of the clients table alone (an organization name also appears on invoices). */
+    private static ObjectNode city(String name) {
+        ObjectNode input = JsonNodeFactory.instance.objectNode();
+        input.put("p_city", name);
+        return input;
+    }
+
     @TempDir
     Path dataDir;
 
@@ -39,11 +52,16 @@ class StatusReplayIT {
             assertThat(empty.out()).contains("Tenants: none connected", "Events: 0 received, 0 pending",
                     "oldest waiting: nothing waits", "Blocked tables: none", "Quarantined batches: none");
 
-            FaultInjector powerBiFaults = world.simulators().powerBi().faults();
-            powerBiFaults.add(FaultInjector.Rule.serverError(1.0, 400).onPathsContaining("/rows"));
             world.freshBooks().generator().step(40);
             List<Tenant> tenants = world.connectBusinesses();
-            operations.backfill(tenants.get(0).tenantId(), progress -> {});
+            world.registerWebhooks(Duration.ofSeconds(30));
+            String tenant = tenants.get(0).tenantId();
+            FreshBooksSimulator freshBooks = world.freshBooks();
+            long clientId = freshBooks.store().all(tenant, Resource.CLIENTS).get(0).path("id").asLong();
+            // A value Power BI refuses, for a reason the connector cannot check beforehand: this client's row.
+            world.simulators().powerBi().refuseValue("Refused City");
+            freshBooks.store().update(tenant, Resource.CLIENTS, clientId, city("Refused City"), ACTOR);
+            operations.backfill(tenant, progress -> {});
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> !operations.status().quarantined().isEmpty());
             Outbox.Batch batch = operations.status().quarantined().get(0);
@@ -51,19 +69,23 @@ class StatusReplayIT {
             Run status = run("status", "--url", url);
             assertThat(status.exit()).as(status.toString()).isZero();
             assertThat(status.out()).contains("Tenants: " + tenants.size(),
-                    "  " + tenants.get(0).businessName() + " (" + tenants.get(0).tenantId() + "): active",
+                    "  " + tenants.get(0).businessName() + " (" + tenant + "): active",
                     "Quarantined batches: ", "mlc replay <batch id>",
-                    "  " + batch.batchId() + "  " + batch.table() + " (" + batch.rowCount() + " rows): 400",
-                    "injected server error");
+                    "  " + batch.batchId() + "  clients (1 rows): 400", "Refused City");
 
-            powerBiFaults.clear();
+            // The cause is fixed in FreshBooks; the replay drops the refused row with its reversal.
+            freshBooks.store().update(tenant, Resource.CLIENTS, clientId, city("Springfield"), ACTOR);
+            await().atMost(Duration.ofSeconds(30)).until(() -> operations.status().outboxUnsent() >= 2); // held behind it
             Run replayed = run("replay", batch.batchId(), "--url", url);
             assertThat(replayed.exit()).as(replayed.toString()).isZero();
-            assertThat(replayed.out()).contains("Batch " + batch.batchId() + " is queued again");
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    operations.status().quarantined().stream().noneMatch(b -> b.batchId().equals(batch.batchId()))
-                            && world.simulators().powerBi().postRowsLog().stream()
-                            .anyMatch(r -> r.status() == 200 && batch.table().equals(r.table())));
+            assertThat(replayed.out()).contains("Batch " + batch.batchId() + " is replayed");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                assertThat(operations.status().quarantined()).isEmpty();
+                assertThat(operations.status().outboxUnsent()).isZero();
+                assertThat(world.simulators().powerBi().rows(operations.status().datasetId(), "clients"))
+                        .filteredOn(r -> String.valueOf(r.get("client_id")).equals(String.valueOf(clientId)))
+                        .extracting(r -> r.get("city")).containsExactly("Springfield");
+            });
 
             Run again = run("replay", batch.batchId(), "--url", url);
             assertThat(again.exit()).as(again.toString()).isEqualTo(1);

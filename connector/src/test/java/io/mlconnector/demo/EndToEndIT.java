@@ -35,19 +35,6 @@ import tools.jackson.databind.node.ObjectNode;
  * token expire and rotate. At the end Power BI's signed rows must equal FreshBooks' truth to the cent.
  */
 class EndToEndIT {
-    /** Truth money columns (FreshBooks wire names) → Power BI columns. */
-    private static final Map<String, Map<String, String>> MONEY_COLUMNS = Map.of(
-            "invoices", Map.of("amount", "amount", "paid", "paid", "outstanding", "outstanding",
-                    "discount_total", "discount_total"),
-            "invoice_lines", Map.of("amount", "amount"),
-            "payments", Map.of("amount", "amount"),
-            "expenses", Map.of("amount", "amount", "taxAmount1", "tax_amount1", "taxAmount2", "tax_amount2"),
-            "bills", Map.of("amount", "amount", "tax_amount", "tax_amount", "total_amount", "total_amount",
-                    "paid", "paid", "outstanding", "outstanding"),
-            "bill_payments", Map.of("amount", "amount"),
-            "clients", Map.of(),
-            "vendors", Map.of());
-
     @TempDir
     Path dataDir;
 
@@ -100,7 +87,7 @@ class EndToEndIT {
             }
 
             awaitTruth(world, tenants);
-            assertNoRowPushedTwice(powerBi, world);
+            PowerBiTruth.assertNoRowPushedTwice(powerBi, world);
             assertRetryAfterHonoured(powerBi);
             assertThat(powerBi.postRowsLog()).anyMatch(r -> r.status() == 429);
             assertThat(powerBi.postRowsLog()).anyMatch(r -> r.status() == 503);
@@ -136,7 +123,7 @@ class EndToEndIT {
                 DemoWorld.pause(Duration.ofMillis(100));
             }
             awaitTruth(world, tenants);
-            assertNoRowPushedTwice(world.simulators().powerBi(), world);
+            PowerBiTruth.assertNoRowPushedTwice(world.simulators().powerBi(), world);
         }
     }
 
@@ -162,58 +149,9 @@ class EndToEndIT {
             assertThat(status.outboxUnsent()).as("rows waiting").isZero();
             assertThat(status.quarantined()).as("quarantined batches").isEmpty();
             for (Tenant tenant : tenants) {
-                assertTenantMatchesTruth(world, status.datasetId(), tenant.tenantId());
+                PowerBiTruth.assertTenantMatchesTruth(world, status.datasetId(), tenant.tenantId());
             }
         });
-    }
-
-    private static void assertTenantMatchesTruth(DemoWorld world, String datasetId, String tenant) {
-        PowerBiSimulator powerBi = world.simulators().powerBi();
-        Truth truth = world.freshBooks().truth(tenant);
-        for (Map.Entry<String, Map<String, String>> table : MONEY_COLUMNS.entrySet()) {
-            TableTotals totals = truth.table(table.getKey());
-            List<Map<String, Object>> rows = powerBi.rows(datasetId, table.getKey());
-            assertThat(PowerBiTruth.count(rows, tenant)).as(tenant + " " + table.getKey() + " SUM(sign)")
-                    .isEqualTo(totals.count());
-            for (Map.Entry<String, String> column : table.getValue().entrySet()) {
-                assertThat(PowerBiTruth.sum(rows, tenant, column.getValue()))
-                        .as(tenant + " " + table.getKey() + " SUM(" + column.getValue() + " × sign)")
-                        .isEqualByComparingTo(totals.sum(column.getKey()));
-            }
-        }
-        // Record by record for invoices: every live invoice once at its current amount, deleted ones gone.
-        List<Map<String, Object>> invoiceRows = powerBi.rows(datasetId, "invoices");
-        Map<String, Long> counts = PowerBiTruth.countById(invoiceRows, tenant, "invoice_id");
-        Map<String, BigDecimal> amounts = PowerBiTruth.sumById(invoiceRows, tenant, "invoice_id", "amount");
-        for (ObjectNode invoice : world.freshBooks().store().all(tenant, Resource.INVOICES)) {
-            String id = invoice.path("id").asString();
-            boolean live = invoice.path("vis_state").asInt() != 1;
-            assertThat(counts.getOrDefault(id, 0L)).as("invoice " + id + " SUM(sign)").isEqualTo(live ? 1L : 0L);
-            BigDecimal expected = live ? new BigDecimal(invoice.path("amount").path("amount").asString()) : BigDecimal.ZERO;
-            assertThat(amounts.getOrDefault(id, BigDecimal.ZERO)).as("invoice " + id + " amount")
-                    .isEqualByComparingTo(expected);
-        }
-    }
-
-    /** No row (the same values with the same sign) reached Power BI twice: each version pushed once. */
-    private static void assertNoRowPushedTwice(PowerBiSimulator powerBi, DemoWorld world) {
-        String datasetId = world.connector().operations().status().datasetId();
-        for (String table : MONEY_COLUMNS.keySet()) {
-            Map<Map<String, Object>, Integer> seen = new HashMap<>();
-            for (Map<String, Object> row : powerBi.rows(datasetId, table)) {
-                Map<String, Object> identity = new HashMap<>(row);
-                identity.remove("pushed_at_utc");
-                identity.remove("batch_id");
-                seen.merge(identity, 1, Integer::sum);
-            }
-            List<Map<String, Object>> twice = new ArrayList<>();
-            seen.forEach((row, n) -> {
-                if (n > 1) {
-                    twice.add(row);
-                }
-            });
-            assertThat(twice).as(table + " rows pushed more than once").isEmpty();
-        }
     }
 
     /** After every 429, no POST to that dataset arrived before its Retry-After had passed. */

@@ -1,17 +1,100 @@
 package io.mlconnector.demo;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlconnector.sim.freshbooks.Resource;
+import io.mlconnector.sim.freshbooks.TableTotals;
+import io.mlconnector.sim.freshbooks.Truth;
+import io.mlconnector.sim.powerbi.PostRowsRecord;
+import io.mlconnector.sim.powerbi.PowerBiSimulator;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a Power BI report would show from the simulator's rows: SUM(sign) and SUM(column × sign), per
  * tenant, optionally per record. Used to compare against FreshBooks' truth.
  */
 final class PowerBiTruth {
+    /** Truth money columns (FreshBooks wire names) → Power BI columns. */
+    static final Map<String, Map<String, String>> MONEY_COLUMNS = Map.of(
+            "invoices", Map.of("amount", "amount", "paid", "paid", "outstanding", "outstanding",
+                    "discount_total", "discount_total"),
+            "invoice_lines", Map.of("amount", "amount"),
+            "payments", Map.of("amount", "amount"),
+            "expenses", Map.of("amount", "amount", "taxAmount1", "tax_amount1", "taxAmount2", "tax_amount2"),
+            "bills", Map.of("amount", "amount", "tax_amount", "tax_amount", "total_amount", "total_amount",
+                    "paid", "paid", "outstanding", "outstanding"),
+            "bill_payments", Map.of("amount", "amount"),
+            "clients", Map.of(),
+            "vendors", Map.of());
+
     private PowerBiTruth() {}
+
+    static void assertTenantMatchesTruth(DemoWorld world, String datasetId, String tenant) {
+        PowerBiSimulator powerBi = world.simulators().powerBi();
+        Truth truth = world.freshBooks().truth(tenant);
+        for (Map.Entry<String, Map<String, String>> table : MONEY_COLUMNS.entrySet()) {
+            TableTotals totals = truth.table(table.getKey());
+            List<Map<String, Object>> rows = powerBi.rows(datasetId, table.getKey());
+            assertThat(count(rows, tenant)).as(tenant + " " + table.getKey() + " SUM(sign)")
+                    .isEqualTo(totals.count());
+            for (Map.Entry<String, String> column : table.getValue().entrySet()) {
+                assertThat(sum(rows, tenant, column.getValue()))
+                        .as(tenant + " " + table.getKey() + " SUM(" + column.getValue() + " × sign)")
+                        .isEqualByComparingTo(totals.sum(column.getKey()));
+            }
+        }
+        // Record by record for invoices: every live invoice once at its current amount, deleted ones gone.
+        List<Map<String, Object>> invoiceRows = powerBi.rows(datasetId, "invoices");
+        Map<String, Long> counts = countById(invoiceRows, tenant, "invoice_id");
+        Map<String, BigDecimal> amounts = sumById(invoiceRows, tenant, "invoice_id", "amount");
+        for (ObjectNode invoice : world.freshBooks().store().all(tenant, Resource.INVOICES)) {
+            String id = invoice.path("id").asString();
+            boolean live = invoice.path("vis_state").asInt() != 1;
+            assertThat(counts.getOrDefault(id, 0L)).as("invoice " + id + " SUM(sign)").isEqualTo(live ? 1L : 0L);
+            BigDecimal expected = live ? new BigDecimal(invoice.path("amount").path("amount").asString()) : BigDecimal.ZERO;
+            assertThat(amounts.getOrDefault(id, BigDecimal.ZERO)).as("invoice " + id + " amount")
+                    .isEqualByComparingTo(expected);
+        }
+    }
+
+    /** No row (the same values with the same sign) reached Power BI twice: each version pushed once. */
+    static void assertNoRowPushedTwice(PowerBiSimulator powerBi, DemoWorld world) {
+        String datasetId = world.connector().operations().status().datasetId();
+        for (String table : MONEY_COLUMNS.keySet()) {
+            Map<Map<String, Object>, Integer> seen = new HashMap<>();
+            for (Map<String, Object> row : powerBi.rows(datasetId, table)) {
+                Map<String, Object> identity = new HashMap<>(row);
+                identity.remove("pushed_at_utc");
+                identity.remove("batch_id");
+                seen.merge(identity, 1, Integer::sum);
+            }
+            List<Map<String, Object>> twice = new ArrayList<>();
+            seen.forEach((row, n) -> {
+                if (n > 1) {
+                    twice.add(row);
+                }
+            });
+            assertThat(twice).as(table + " rows pushed more than once").isEmpty();
+        }
+    }
+
+    /** No batch's rows were applied by two POSTs (the simulator's log of applied POSTs, by batch id). */
+    static void assertNoBatchAppliedTwice(PowerBiSimulator powerBi) {
+        Map<String, Integer> applied = new HashMap<>();
+        for (PostRowsRecord post : powerBi.postRowsLog()) {
+            if (post.applied()) {
+                post.batchIds().forEach(id -> applied.merge(id, 1, Integer::sum));
+            }
+        }
+        assertThat(applied).as("batches applied more than once").allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+    }
+
 
     static long count(List<Map<String, Object>> rows, String tenant) {
         return rows.stream().filter(r -> tenant.equals(r.get("tenant"))).mapToLong(r -> sign(r)).sum();

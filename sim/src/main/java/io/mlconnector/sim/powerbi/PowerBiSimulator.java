@@ -57,6 +57,7 @@ public final class PowerBiSimulator implements AutoCloseable {
     private final FaultInjector faults;
     private final PushDatasetStore store;
     private final List<PostRowsRecord> postRowsLog = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> refusedValues = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Javalin server;
 
     public PowerBiSimulator(Clock clock, TokenValidator tokens, FaultInjector faults, PushLimits limits,
@@ -205,6 +206,7 @@ public final class PowerBiSimulator implements AutoCloseable {
                 fault = faults.decide(ctx.path(), ROWS_FAULTS).orElse(null);
                 applyFault(fault);
                 JsonNode body = store.rowValidator().parse(ctx.bodyAsBytes());
+                refuseValues(body);
                 rowCount = RowValidator.rowCount(body);
                 batchIds = RowValidator.distinctStrings(body, "batch_id");
                 applied = store.postRows(post, body, requestId, sequenceNumber(ctx, sequenceNumber)).applied();
@@ -225,6 +227,25 @@ public final class PowerBiSimulator implements AutoCloseable {
             dropConnection(ctx);
         } else if (isKind(fault, FaultInjector.Kind.ACCEPT_THEN_HANG)) {
             holdAnswer(fault.latency());
+        }
+    }
+
+    /**
+     * Values the service refuses wherever they appear in a row (a test's stand-in for a row Power BI will not take,
+     * for reasons the reference does not list): the whole POST is a 400 about that value, nothing written.
+     */
+    public void refuseValue(String value) {
+        refusedValues.add(value);
+    }
+
+    private void refuseValues(JsonNode body) {
+        for (JsonNode row : body.path("rows")) {
+            for (java.util.Map.Entry<String, JsonNode> column : row.properties()) {
+                if (column.getValue().isString() && refusedValues.contains(column.getValue().asString())) {
+                    throw PowerBiApiException.invalidRequest("Row value of column '" + column.getKey()
+                            + "' is not valid: '" + column.getValue().asString() + "'.");
+                }
+            }
         }
     }
 
