@@ -100,8 +100,11 @@ public final class Outbox {
      * table that may be posted or resolved now, so a table's batches leave in order.
      */
     public List<Batch> headOfEachTable(String route) {
+        // A batch holding a sequence number (its last outcome was unknown) goes first: a batch sent before it
+        // would take a higher number, and the service would then drop it as a duplicate.
         List<Batch> open = jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox_batch WHERE route = :route"
-                        + " AND state IN " + OPEN + " ORDER BY table_name, first_row_id, seq")
+                        + " AND state IN " + OPEN + " ORDER BY table_name, CASE WHEN push_seq IS NULL THEN 1 ELSE 0 END,"
+                        + " first_row_id, seq")
                 .bind("route", route).map(Outbox::batch).list());
         java.util.Map<String, Batch> heads = new java.util.LinkedHashMap<>();
         open.forEach(b -> heads.putIfAbsent(b.table(), b));
@@ -200,13 +203,28 @@ public final class Outbox {
         });
     }
 
-    /** Nothing of the batch was written: send it again at {@code nextAttemptAt} (same rows, same number). */
+    /**
+     * Nothing of the batch was written (refused, throttled, never sent): send the same rows again at
+     * {@code nextAttemptAt}, with a new sequence number then, since other batches of the table may go first.
+     */
     public void retryLater(Batch batch, Instant nextAttemptAt, String error) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE outbox_batch SET state = 'pending', attempts = attempts + 1, next_attempt_at = :at,
-                               last_error = :error
+                               last_error = :error, push_seq = NULL
                         WHERE batch_id = :id AND state IN ('pending', 'posting')""")
                 .bind("id", batch.batchId()).bind("at", nextAttemptAt).bind("error", clip(error)).execute());
+    }
+
+    /**
+     * An unknown outcome was found not applied: send the batch again now with the same sequence number, so that
+     * should the first request still be applied late, the service takes only one of the two. It stays first in
+     * its table's line (see headOfEachTable).
+     */
+    public void sendAgainWithSameNumber(Batch batch, Instant now, String error) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE outbox_batch SET state = 'pending', next_attempt_at = :at, last_error = :error
+                        WHERE batch_id = :id AND state = 'posting'""")
+                .bind("id", batch.batchId()).bind("at", now).bind("error", clip(error)).execute());
     }
 
     /** The outcome is unknown: keep the batch posting (so nothing else of its table goes) and say why. */

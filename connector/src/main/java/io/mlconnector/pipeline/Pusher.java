@@ -323,7 +323,7 @@ public final class Pusher implements AutoCloseable {
         if (applied) {
             carryOut(new PushPolicy.MarkSent(), batch, now);
         } else {
-            outbox.retryLater(batch, now, "not applied (" + evidence + ")");
+            outbox.sendAgainWithSameNumber(batch, now, "not applied (" + evidence + ")");
         }
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mlc dataset check | create | sync} through {@link Main#commandLine()}, against the Entra (HTTPS, trusted
  * through the configured PEM) and Power BI simulators, with a configuration file as a user writes it.
  */
-class DatasetCommandIT {
+public class DatasetCommandIT {
     private static final String DATASET = "FreshBooks (cli)";
 
     @TempDir
@@ -150,14 +150,14 @@ class DatasetCommandIT {
         return datasets.get(0).id();
     }
 
-    record Run(int exit, String out, String err) {
+    public record Run(int exit, String out, String err) {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
         }
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);

@@ -75,7 +75,8 @@ class StatusReplayIT {
 
             // The cause is fixed in FreshBooks; the replay drops the refused row with its reversal.
             freshBooks.store().update(tenant, Resource.CLIENTS, clientId, city("Springfield"), ACTOR);
-            await().atMost(Duration.ofSeconds(30)).until(() -> operations.status().outboxUnsent() >= 2); // held behind it
+            // Everything else sent; the quarantined row and the move's reversal and new row (held behind it) wait.
+            await().atMost(Duration.ofSeconds(60)).until(() -> operations.status().outboxUnsent() == 3);
             Run replayed = run("replay", batch.batchId(), "--url", url);
             assertThat(replayed.exit()).as(replayed.toString()).isZero();
             assertThat(replayed.out()).contains("Batch " + batch.batchId() + " is replayed");

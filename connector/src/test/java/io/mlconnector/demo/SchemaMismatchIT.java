@@ -99,7 +99,10 @@ class SchemaMismatchIT {
             assertThat(powerBi.store().definition(datasetId).orElseThrow().table(TABLE).orElseThrow().column(COLUMN))
                     .as("the sync put the column back").isPresent();
             // Well within the 30 s SchemaGuard recheck: the sync itself lets the blocked table go.
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    postsTo(powerBi, datasetId).stream().anyMatch(post -> post.status() == 200));
+            // The kept rows then leave in the order they were cut into while searching, one POST each.
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                 Operations.Status status = operations.status();
                 assertThat(status.outboxUnsent()).as("rows waiting").isZero();
                 assertThat(status.quarantined()).as("quarantined batches").isEmpty();
