@@ -4,7 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlconnector.web.RouteModule;
 import io.javalin.config.RoutesConfig;
 
-/** The status API, Prometheus metrics, the replay and compact actions: thin handlers over {@link Operations}. */
+/** The status API, Prometheus metrics, the replay, compact and control totals actions: thin handlers over {@link Operations}. */
 final class ApiRoutes implements RouteModule {
     private final Operations operations;
     private final PrometheusMeterRegistry meters;
@@ -25,6 +25,7 @@ final class ApiRoutes implements RouteModule {
                 ctx.status(400).json(java.util.Map.of("error", e.getMessage()));
             }
         });
+        routes.post("/api/totals/check", ctx -> ctx.json(java.util.Map.of("controlTotals", operations.checkTotals())));
         routes.post("/api/batches/{batchId}/replay", ctx -> {
             boolean replayed = operations.replay(ctx.pathParam("batchId"));
             ctx.status(replayed ? 200 : 404).json(java.util.Map.of("replayed", replayed));

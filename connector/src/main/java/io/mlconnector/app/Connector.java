@@ -29,6 +29,7 @@ import io.mlconnector.pipeline.SweepScheduler;
 import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.Sweeper;
 import io.mlconnector.pipeline.WebhookWorker;
+import io.mlconnector.pipeline.reconcile.ControlTotals;
 import io.mlconnector.powerbi.DatasetProvisioner;
 import io.mlconnector.powerbi.PowerBiConnection;
 import io.mlconnector.powerbi.PushDatasetClient;
@@ -136,8 +137,10 @@ public final class Connector implements AutoCloseable {
                 new Pusher.Target(ROUTE, pbi.workspaceId(), pbi.clientId()), clock, pipe.maxBatchRows(), MAX_BATCH_BYTES);
         Sweeper sweeper = new Sweeper(api, tokens, fetchStamps, applier, ROUTE);
         RetentionTask retention = new RetentionTask(database.jdbi(), clock, pipe.retention()); // started and closed with sweeps
+        ControlTotals controlTotals = new ControlTotals(database.jdbi(), json, powerBi, routes, tenants, model,
+                pusher::rebuild, ROUTE, pbi.workspaceId(), clock, pipe.controlTotalsInterval(), meters);
         SweepScheduler sweeps = new SweepScheduler(database.dataSource(), sweeper, tenants, clock,
-                pipe.sweepInterval(), pipe.sweepOverlap(), List.of(retention.task()));
+                pipe.sweepInterval(), pipe.sweepOverlap(), List.of(retention.task(), controlTotals.task()));
 
         // Web: webhook intake (group commit), health, status API, metrics, OAuth redirect
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
@@ -145,7 +148,7 @@ public final class Connector implements AutoCloseable {
                 config.server().webhookStoreTimeout());
         Operations operations = new Operations(tenants, oauth, new OAuthStates(clock, random), background, onboarding,
                 subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
-                pbi.workspaceId(), clock);
+                pbi.workspaceId(), clock, controlTotals);
         ConnectorApp app = new ConnectorApp(config.server(), List.of(
                 new WebhookRoutes(intake),
                 new HealthRoutes(database),

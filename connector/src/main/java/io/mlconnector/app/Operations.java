@@ -13,6 +13,7 @@ import io.mlconnector.pipeline.Pusher;
 import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.SchemaGuard;
 import io.mlconnector.pipeline.Sweeper;
+import io.mlconnector.pipeline.reconcile.ControlTotals;
 import io.mlconnector.powerbi.DatasetProvisioner;
 import io.mlconnector.powerbi.SchemaDiff;
 import io.mlconnector.store.Callback;
@@ -55,11 +56,13 @@ public final class Operations {
     private final String route;
     private final String workspaceId;
     private final Clock clock;
+    private final ControlTotals controlTotals;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
                InboxQueue inbox, Outbox outbox, SchemaGuard guard, TableRebuilds rebuilds, PushRoutes routes, Pusher pusher,
-               DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock) {
+               DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock,
+               ControlTotals controlTotals) {
         this.tenants = tenants;
         this.oauth = oauth;
         this.states = states;
@@ -78,6 +81,7 @@ public final class Operations {
         this.route = route;
         this.workspaceId = workspaceId;
         this.clock = clock;
+        this.controlTotals = controlTotals;
     }
 
     /**
@@ -159,6 +163,14 @@ public final class Operations {
         return pusher.rebuild(which, "asked for (mlc dataset compact)").orTimeout(2, TimeUnit.MINUTES).join();
     }
 
+    /**
+     * Compares the ledger's totals with Power BI's now (DESIGN §1 control totals), keeps the result for the status, and
+     * rebuilds tables whose difference persists; returns the result by table and tenant.
+     */
+    public List<ControlTotals.Result> checkTotals() {
+        return controlTotals.check();
+    }
+
     public boolean replay(String batchId) {
         return outbox.replay(batchId, clock.instant());
     }
@@ -185,7 +197,7 @@ public final class Operations {
     public record Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
                          long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
                          List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
-                         List<TableRebuilds.Rebuild> rebuilding) {}
+                         List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals) {}
 
     public Status status() {
         Instant oldestEvent = inbox.oldestPendingReceivedAt();
@@ -195,6 +207,7 @@ public final class Operations {
         Optional<PushRoutes.Route> current = routes.find(route);
         return new Status(clock.instant(), workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
                 tenants.list(), inbox.totalCount(), inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(),
-                oldest, outbox.quarantined(), guard.verdicts(), current.orElse(null), rebuilds.pending(route));
+                oldest, outbox.quarantined(), guard.verdicts(), current.orElse(null), rebuilds.pending(route),
+                controlTotals.latest());
     }
 }

@@ -4,8 +4,11 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -71,7 +74,61 @@ final class StatusReport {
             lines.add("  " + orDash(text(batch.path("batchId"))) + "  " + orDash(text(batch.path("table")))
                     + " (" + number(batch.path("rowCount")) + " rows): " + orDash(text(batch.path("lastError"))));
         }
+        controlTotals(status.path("controlTotals").values().stream().toList(), at, lines);
         return lines;
+    }
+
+    /**
+     * "Control totals: 27 match, 1 differs; checked 2m ago", then one line per tenant table that differs (ledger vs
+     * Power BI) and one per reason Power BI could not be asked. Counts are of tenant tables.
+     */
+    private static void controlTotals(List<JsonNode> results, Instant at, List<String> lines) {
+        if (results.isEmpty()) {
+            lines.add("Control totals: not checked yet");
+            return;
+        }
+        Map<String, List<JsonNode>> byVerdict = new LinkedHashMap<>();
+        for (String verdict : List.of("MATCH", "DIFFERS", "CATCHING_UP", "UNAVAILABLE")) {
+            byVerdict.put(verdict, new ArrayList<>());
+        }
+        Instant checked = null;
+        for (JsonNode result : results) {
+            byVerdict.computeIfAbsent(orDash(text(result.path("verdict"))), v -> new ArrayList<>()).add(result);
+            Instant when = instant(result.path("checkedAt"));
+            checked = when == null || checked != null && checked.isAfter(when) ? checked : when;
+        }
+        List<String> parts = new ArrayList<>();
+        byVerdict.forEach((verdict, of) -> {
+            if (!of.isEmpty()) {
+                String tables = verdict.equals("CATCHING_UP") ? " (" + of.stream().map(r -> text(r.path("table")))
+                        .distinct().collect(Collectors.joining(", ")) + ")" : "";
+                parts.add(of.size() + " " + switch (verdict) {
+                    case "MATCH" -> "match";
+                    case "DIFFERS" -> of.size() == 1 ? "differs" : "differ";
+                    case "CATCHING_UP" -> "catching up";
+                    case "UNAVAILABLE" -> "not compared";
+                    default -> verdict.toLowerCase(Locale.ROOT);
+                } + tables);
+            }
+        });
+        lines.add("Control totals (ledger vs Power BI): " + String.join(", ", parts) + "; checked "
+                + (checked == null ? "-" : at == null ? "at " + checked : age(Duration.between(checked, at)) + " ago"));
+        for (JsonNode result : byVerdict.get("DIFFERS")) {
+            String differences = result.path("differences").values().stream()
+                    .map(d -> orDash(text(d.path("measure"))) + " " + decimal(d.path("ledger")) + " vs "
+                            + decimal(d.path("powerBi")))
+                    .collect(Collectors.joining(", "));
+            String detail = text(result.path("detail"));
+            lines.add("  " + orDash(text(result.path("table"))) + " " + orDash(text(result.path("tenant"))) + ": "
+                    + differences + (detail == null ? "" : "; " + detail));
+        }
+        byVerdict.get("UNAVAILABLE").stream().map(r -> orDash(text(r.path("detail")))).distinct()
+                .forEach(reason -> lines.add("  not compared: " + reason));
+    }
+
+    /** A money amount or count as written: "1250.5" stays 1250.5 (no grouping, so it reads as in Power BI). */
+    private static String decimal(JsonNode node) {
+        return node.isNumber() ? node.decimalValue().toPlainString() : orDash(text(node));
     }
 
     /** "45s", "2m 05s", "3h 04m", "2d 03h": precise enough to tell a stall from a queue. */

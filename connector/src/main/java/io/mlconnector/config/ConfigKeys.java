@@ -68,6 +68,8 @@ public final class ConfigKeys {
             optional("pipeline.sweep-overlap", DURATION, "1d", "How far before its last watermark each sweep starts."),
             optional("pipeline.retention", DURATION, "7d",
                     "How long processed webhook events and rows of sent Power BI batches are kept before an hourly task deletes them."),
+            optional("pipeline.control-totals-interval", DURATION, "10m",
+                    "How often the count and money totals of every table and tenant are compared between the ledger and Power BI (Execute Queries); a table that differs twice in a row is rebuilt."),
 
             optional("log.format", LOG_FORMAT, "text", "Log output: text (human-readable) or json (one JSON object per line)."));
 

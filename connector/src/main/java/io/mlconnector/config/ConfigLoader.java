@@ -160,7 +160,8 @@ public final class ConfigLoader {
                 v.duration("powerbi.request-timeout"));
         var pipeline = new ConnectorConfig.Pipeline(v.duration("pipeline.coalesce-window"),
                 v.integer("pipeline.max-batch-rows", 1, 10_000), v.duration("pipeline.sweep-interval"),
-                v.duration("pipeline.sweep-overlap"), v.duration("pipeline.retention"));
+                v.duration("pipeline.sweep-overlap"), v.duration("pipeline.retention"),
+                v.duration("pipeline.control-totals-interval"));
         var log = new ConnectorConfig.Log(v.logFormat("log.format"));
         return new ConnectorConfig(server, store, secrets, freshbooks, powerbi, pipeline, log);
     }

@@ -84,9 +84,10 @@ public record ConnectorConfig(Server server, Store store, Secrets secrets, Fresh
      * @param sweepInterval  how often the incremental sweep looks for missed webhooks
      * @param sweepOverlap   how far before the last watermark a sweep starts (DESIGN §1: one day)
      * @param retention      how long processed inbox events and sent outbox rows and batches are kept
+     * @param controlTotalsInterval how often the ledger's totals are compared with Power BI's
      */
     public record Pipeline(Duration coalesceWindow, int maxBatchRows, Duration sweepInterval, Duration sweepOverlap,
-                           Duration retention) {}
+                           Duration retention, Duration controlTotalsInterval) {}
 
     /** Log output format. */
     public record Log(LogFormat format) {}

@@ -41,7 +41,11 @@ public final class PushDatasetClient {
     public static final URI POWER_BI_API = URI.create("https://api.powerbi.com/v1.0/myorg");
 
     private static final Logger LOG = LoggerFactory.getLogger(PushDatasetClient.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Floats read as BigDecimal: Execute Queries answers money sums, which must compare to the cent. */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(tools.jackson.databind.cfg.JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
     /** Reference §8: the push sequence number of a POST rows request. */
     public static final String SEQUENCE_NUMBER_HEADER = "X-PowerBI-PushData-SequenceNumber";
 

@@ -8,8 +8,12 @@ import io.mlconnector.pipeline.PushRoutes;
 import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.PipelineJson;
 import io.mlconnector.pipeline.SchemaGuard;
+import io.mlconnector.pipeline.reconcile.ControlTotals;
+import io.mlconnector.pipeline.reconcile.TotalsComparison.Difference;
+import io.mlconnector.pipeline.reconcile.TotalsComparison.Verdict;
 import io.mlconnector.store.Tenant;
 import io.mlconnector.store.Tenant.TenantStatus;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +40,7 @@ class StatusReportTest {
                                 "mlc dataset sync (puts the table's schema from the model)", AT)),
                 new PushRoutes.Route("default", "ws-1", "FreshBooks", "ds-1", 1, "401 PowerBINotAuthorizedException",
                         "add the service principal to the workspace", AT.minusSeconds(60), PushRoutes.Resolver.SEQUENCE_NUMBERS),
-                List.of(new TableRebuilds.Rebuild("payments", "outcome of batch b-7 unknown", AT)));
+                List.of(new TableRebuilds.Rebuild("payments", "outcome of batch b-7 unknown", AT)), List.of());
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset ds-1 in workspace ws-1",
@@ -52,13 +56,14 @@ class StatusReportTest {
                 "  payments: 400 column 'payment_type' not found",
                 "    fix: mlc dataset sync (puts the table's schema from the model)",
                 "Quarantined batches: 1 (after fixing the cause: mlc replay <batch id>)",
-                "  b-9  invoices (500 rows): 400 BadRequest: string longer than 4000 characters");
+                "  b-9  invoices (500 rows): 400 BadRequest: string longer than 4000 characters",
+                "Control totals: not checked yet");
     }
 
     @Test
     void aQuietConnectorSaysSoInFewLines() {
         Operations.Status status = new Operations.Status(AT, "ws-1", null, List.of(), 0, 0, 0, 0, null,
-                List.of(), List.of(), null, List.of());
+                List.of(), List.of(), null, List.of(), List.of());
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset - in workspace ws-1",
@@ -67,7 +72,53 @@ class StatusReportTest {
                 "Rows: 0 pushed, 0 waiting; oldest waiting: nothing waits",
                 "Power BI: not reached yet",
                 "Blocked tables: none",
-                "Quarantined batches: none");
+                "Quarantined batches: none",
+                "Control totals: not checked yet");
+    }
+
+    @Test
+    void controlTotalsSayHowManyMatchAndListEachTableThatDiffers() {
+        Instant checked = AT.minusSeconds(120);
+        List<ControlTotals.Result> totals = new java.util.ArrayList<>();
+        for (int i = 0; i < 27; i++) {
+            totals.add(result("table" + i, "ACM123", Verdict.MATCH, 5, 5L, List.of(), null, 0, checked));
+        }
+        totals.add(result("invoices", "ACM123", Verdict.DIFFERS, 12, 13L, List.of(
+                        new Difference("count", new BigDecimal("12"), new BigDecimal("13")),
+                        new Difference("amount", new BigDecimal("1200.00"), new BigDecimal("1250.50"))),
+                "differs in 2 checks in a row: rebuilding the table from the ledger", 2, checked));
+        totals.add(result("payments", "ACM123", Verdict.CATCHING_UP, 4, null, List.of(), "3 rows not in Power BI yet", 0,
+                checked));
+        totals.add(result("payments", "GLX456", Verdict.CATCHING_UP, 1, null, List.of(), "3 rows not in Power BI yet", 0,
+                checked));
+
+        assertThat(StatusReport.render(json(quietWith(totals)))).endsWith(
+                "Control totals (ledger vs Power BI): 27 match, 1 differs, 2 catching up (payments); checked 2m 00s ago",
+                "  invoices ACM123: count 12 vs 13, amount 1200.00 vs 1250.50; differs in 2 checks in a row: rebuilding"
+                        + " the table from the ledger");
+    }
+
+    @Test
+    void controlTotalsPowerBiCannotBeAskedIsOneLine() {
+        List<ControlTotals.Result> totals = List.of(
+                result("invoices", "ACM123", Verdict.UNAVAILABLE, 12, null, List.of(),
+                        "Execute Queries answered 401 PowerBINotAuthorizedException: tenant setting off", 0, AT),
+                result("payments", "ACM123", Verdict.UNAVAILABLE, 3, null, List.of(),
+                        "Execute Queries answered 401 PowerBINotAuthorizedException: tenant setting off", 0, AT));
+
+        assertThat(StatusReport.render(json(quietWith(totals)))).endsWith(
+                "Control totals (ledger vs Power BI): 2 not compared; checked 0s ago",
+                "  not compared: Execute Queries answered 401 PowerBINotAuthorizedException: tenant setting off");
+    }
+
+    private static Operations.Status quietWith(List<ControlTotals.Result> totals) {
+        return new Operations.Status(AT, "ws-1", "ds-1", List.of(), 0, 0, 0, 0, null, List.of(), List.of(), null,
+                List.of(), totals);
+    }
+
+    private static ControlTotals.Result result(String table, String tenant, Verdict verdict, long ledger, Long powerBi,
+                                               List<Difference> differences, String detail, int differing, Instant at) {
+        return new ControlTotals.Result(table, tenant, verdict, ledger, powerBi, differences, detail, differing, at);
     }
 
     @Test
