@@ -3,6 +3,7 @@ package io.mlconnector.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.mlconnector.demo.DemoWorld;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * {@code mlc serve} in its own JVM, for crash tests that need a real process: {@link #kill9()} is SIGKILL
@@ -43,6 +46,12 @@ public final class ChildConnector implements AutoCloseable {
     private final List<Path> logFiles = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
+    /** Kills the child if this JVM exits without {@link #close()} (a failed test, Ctrl-C), so no connector outlives it. */
+    private final Thread reaper = new Thread(() -> {
+        if (isAlive()) {
+            process.destroyForcibly();
+        }
+    }, "child-connector-reaper");
 
     private ChildConnector(Path workDir, String name, Path configFile, int port, Map<String, String> env) {
         this.workDir = workDir;
@@ -69,6 +78,7 @@ public final class ChildConnector implements AutoCloseable {
             all.put("ML_CONNECTOR_SERVER_PORT", String.valueOf(port));
             all.putIfAbsent("ML_CONNECTOR_LOG_FORMAT", "text");
             ChildConnector child = new ChildConnector(workDir, name, config, port, all);
+            Runtime.getRuntime().addShutdownHook(child.reaper);
             child.launch();
             return child;
         } catch (IOException e) {
@@ -152,11 +162,17 @@ public final class ChildConnector implements AutoCloseable {
         }
     }
 
+    /** Kills the child if it still runs. */
     @Override
     public void close() {
         if (isAlive()) {
             process.destroyForcibly();
             waitFor(process, Duration.ofSeconds(30));
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the reaper runs anyway
         }
     }
 
@@ -165,7 +181,7 @@ public final class ChildConnector implements AutoCloseable {
         logFiles.add(log);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", absoluteClassPath(),
                 "io.mlconnector.cli.Main", "serve", "--config", configFile.toString())
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -198,6 +214,13 @@ public final class ChildConnector implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** This JVM's classpath with absolute entries: the child runs in {@code workDir}. */
+    private static String absoluteClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     private static int waitFor(Process process, Duration timeout) {

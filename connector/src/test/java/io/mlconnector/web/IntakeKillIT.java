@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -41,14 +42,14 @@ import org.slf4j.LoggerFactory;
  */
 class IntakeKillIT {
     private static final Logger log = LoggerFactory.getLogger(IntakeKillIT.class);
-    private static final int ROUNDS = 6;
+    private static final int ROUNDS = 8;
     private static final int SENDERS = 12;
 
     /** A delivery target: a verified callback and the verifier FreshBooks signs its deliveries with. */
     private record Target(String token, String accountId, String event, String verifier) {}
 
-    /** One acknowledged delivery. */
-    private record Acked(int round, String accountId, String objectId) {}
+    /** One acknowledged delivery, and when its 2xx arrived ({@link System#nanoTime()}). */
+    private record Acked(int round, String accountId, String objectId, long ackedAt) {}
 
     @Test
     void everyAcknowledgedWebhookSurvivesKillNine() throws Exception {
@@ -65,13 +66,15 @@ class IntakeKillIT {
             // concurrently with the intake's group commit, as in production.
             world.freshBooks().generator().startTimer(Duration.ofMillis(100), 5);
             Set<Acked> acked = ConcurrentHashMap.newKeySet();
+            Map<Integer, Long> killedAt = new LinkedHashMap<>();
             try (ChildConnector child = ChildConnector.start(world, dir, "serve", Map.of())) {
                 for (int round = 1; round <= ROUNDS; round++) {
                     if (round > 1) {
                         child.restart();
                     }
-                    int killAfter = 200 + random.nextInt(1500);
+                    int killAfter = 150 + random.nextInt(900);
                     long sent = load(child, targets, round, killAfter, acked);
+                    killedAt.put(round, System.nanoTime());
                     log.info("round {}: killed pid {} after {} acknowledged ({} sent)", round, child.pid(), killAfter, sent);
                 }
             }
@@ -89,6 +92,18 @@ class IntakeKillIT {
                     lost.add(a);
                     lostPerRound.merge(a.round(), 1L, Long::sum);
                 }
+            }
+            // When the lost ones were answered, against the kill and against the newest surviving answer: a
+            // lost tail means acknowledged writes never reached the file.
+            for (int round : lostPerRound.keySet()) {
+                long kill = killedAt.get(round);
+                LongSummaryStatistics lostMsBeforeKill = lost.stream().filter(a -> a.round() == round)
+                        .mapToLong(a -> (kill - a.ackedAt()) / 1_000_000).summaryStatistics();
+                long newestKeptMsBeforeKill = acked.stream().filter(a -> a.round() == round && !lost.contains(a))
+                        .mapToLong(a -> (kill - a.ackedAt()) / 1_000_000).min().orElse(-1);
+                log.info("round {}: {} lost, answered {}-{} ms before the kill; newest kept answered {} ms before it",
+                        round, lostMsBeforeKill.getCount(), lostMsBeforeKill.getMin(), lostMsBeforeKill.getMax(),
+                        newestKeptMsBeforeKill);
             }
             log.info("{} deliveries acknowledged over {} kills, {} lost; lost per round: {}", acked.size(), ROUNDS,
                     lost.size(), lostPerRound);
@@ -118,7 +133,7 @@ class IntakeKillIT {
                     String objectId = String.valueOf(round * 10_000_000L + thread * 100_000L + seq);
                     sent.incrementAndGet();
                     if (post(http, child.baseUrl(), target, objectId)) {
-                        acked.add(new Acked(round, target.accountId(), objectId));
+                        acked.add(new Acked(round, target.accountId(), objectId, System.nanoTime()));
                         ackedThisRound.incrementAndGet();
                     }
                 }
