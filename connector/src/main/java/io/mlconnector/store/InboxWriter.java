@@ -61,7 +61,13 @@ public final class InboxWriter implements AutoCloseable {
 
     /** Puts back into the inbox any journalled event the store lost in a crash, then starts taking events. */
     public InboxWriter start() {
-        journal.ifPresent(this::recover);
+        journal.ifPresent(j -> {
+            try {
+                recover(j);
+            } catch (RuntimeException e) { // the journal stays whole until a start that can restore it
+                log.error("Intake journal not restored into the store, kept for the next start: {}", e.toString());
+            }
+        });
         thread.start();
         return this;
     }

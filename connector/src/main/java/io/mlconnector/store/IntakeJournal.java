@@ -42,6 +42,8 @@ final class IntakeJournal implements AutoCloseable {
 
     private final Path dir;
     private final Clock clock;
+    /** Segments of earlier runs: deleted only by {@link #clear()}, once their events are known to be in the store. */
+    private final List<Path> earlier;
     private FileChannel current;
     private Path currentPath;
     private Instant currentOpened;
@@ -49,6 +51,7 @@ final class IntakeJournal implements AutoCloseable {
     private IntakeJournal(Path dir, Clock clock) {
         this.dir = dir;
         this.clock = clock;
+        this.earlier = new ArrayList<>(segments());
     }
 
     /** The journal directory beside an H2 file store ({@code <file>.intake-journal}); none for other stores. */
@@ -109,7 +112,7 @@ final class IntakeJournal implements AutoCloseable {
         Path closed = currentPath;
         closeCurrent();
         for (Path segment : segments()) {
-            if (segment.getFileName().toString().compareTo(closed.getFileName().toString()) < 0) {
+            if (!earlier.contains(segment) && segment.getFileName().toString().compareTo(closed.getFileName().toString()) < 0) {
                 delete(segment);
             }
         }
@@ -141,6 +144,7 @@ final class IntakeJournal implements AutoCloseable {
     void clear() {
         closeCurrent();
         segments().forEach(IntakeJournal::delete);
+        earlier.clear();
     }
 
     @Override
