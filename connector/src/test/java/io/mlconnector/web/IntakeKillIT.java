@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 class IntakeKillIT {
     private static final Logger log = LoggerFactory.getLogger(IntakeKillIT.class);
-    private static final int ROUNDS = 8;
+    private static final int ROUNDS = 6;
     private static final int SENDERS = 12;
 
     /** A delivery target: a verified callback and the verifier FreshBooks signs its deliveries with. */
@@ -77,6 +80,9 @@ class IntakeKillIT {
                     killedAt.put(round, System.nanoTime());
                     log.info("round {}: killed pid {} after {} acknowledged ({} sent)", round, child.pid(), killAfter, sent);
                 }
+                child.restart(); // the last restart restores from the journal too
+                child.stop();
+                log.info("restored from the intake journal at each start: {}", restoredPerStart(child));
             }
             world.freshBooks().generator().stopTimer();
 
@@ -149,6 +155,17 @@ class IntakeKillIT {
             senders.awaitTermination(30, TimeUnit.SECONDS);
         }
         return sent.get();
+    }
+
+    /** What each start's InboxWriter put back from the journal (journalled events the store lacked). */
+    private static List<Long> restoredPerStart(ChildConnector child) throws IOException {
+        Pattern restored = Pattern.compile("Restored (\\d+) webhook events from the intake journal");
+        List<Long> counts = new ArrayList<>();
+        for (Path logFile : child.logFiles()) {
+            Matcher m = restored.matcher(Files.readString(logFile));
+            counts.add(m.find() ? Long.parseLong(m.group(1)) : 0L);
+        }
+        return counts;
     }
 
     /** True when the connector answered 2xx; a refused or cut connection (the kill) is not an acknowledgement. */
