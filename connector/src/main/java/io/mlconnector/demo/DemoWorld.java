@@ -39,12 +39,14 @@ public final class DemoWorld implements AutoCloseable {
     static final String CLIENT_SECRET = "mlc-demo-connector-secret";
 
     private final Simulators simulators;
+    private final String configYaml;
     private final ConnectorConfig config;
     private final Clock clock;
     private Connector connector;
 
-    private DemoWorld(Simulators simulators, ConnectorConfig config, Clock clock) {
+    private DemoWorld(Simulators simulators, String configYaml, ConnectorConfig config, Clock clock) {
         this.simulators = simulators;
+        this.configYaml = configYaml;
         this.config = config;
         this.clock = clock;
     }
@@ -123,7 +125,7 @@ public final class DemoWorld implements AutoCloseable {
                     "  coalesce-window: " + options.coalesceWindow().toMillis() + "ms",
                     "");
             ConnectorConfig config = new ConfigLoader().parse(yaml, Map.of());
-            DemoWorld world = new DemoWorld(simulators, config, clock);
+            DemoWorld world = new DemoWorld(simulators, yaml, config, clock);
             world.connector = Connector.start(config, clock);
             world.connector.operations().awaitPowerBi(Duration.ofSeconds(60));
             return world;
@@ -150,6 +152,22 @@ public final class DemoWorld implements AutoCloseable {
 
     public ConnectorConfig config() {
         return config;
+    }
+
+    /**
+     * The connector's configuration as written in {@code ml-connector.yaml}: a copy of this world's connector
+     * in another process (same port, store and keyset) uses it.
+     */
+    public String configYaml() {
+        return configYaml;
+    }
+
+    /** Stops the in-process connector (the simulators keep running), e.g. to hand its store to another process. */
+    public void stopConnector() {
+        if (connector != null) {
+            connector.close();
+            connector = null;
+        }
     }
 
     /** Stops the connector at once, as a crash would (no draining), and starts it again on the same store. */

@@ -52,12 +52,23 @@ public final class SweepScheduler implements AutoCloseable {
     static final ZoneId FRESHBOOKS_ZONE = ZoneId.of("America/New_York");
     static final String RECURRING_TASK = "freshbooks-sweep";
     static final String TENANT_TASK = "freshbooks-tenant-sweep";
+    /**
+     * db-scheduler 16 frees an execution claimed by a dead instance once its heartbeat is older than
+     * heartbeat × missed limit, checked every 2 × heartbeat, then due executions are found by the next poll
+     * (≤ 10 s): 5 s × 4 → taken over ≤ 20 + 10 + 10 s after the last heartbeat, instead of 30 min with the
+     * defaults (5 min × 6). The cost is one heartbeat UPDATE per running execution every 5 s. A live instance
+     * stalled for 20 s may see its sweep started again elsewhere; sweeps are idempotent (the ledger), so
+     * that is only work done twice.
+     */
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    static final int MISSED_HEARTBEATS_LIMIT = 4; // db-scheduler's minimum
 
     private final Sweeper sweeper;
     private final TenantRepository tenants;
     private final Clock clock;
     private final Duration overlap;
     private final Jdbi jdbi;
+    private final SweepRuns runs;
     private final Scheduler scheduler;
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
 
@@ -91,6 +102,7 @@ public final class SweepScheduler implements AutoCloseable {
         this.clock = clock;
         this.overlap = overlap;
         this.jdbi = Jdbi.create(dataSource);
+        this.runs = new SweepRuns(jdbi);
         OneTimeTask<Void> tenantSweep = Tasks.oneTime(TENANT_TASK)
                 .execute((instance, context) -> sweepQuietly(instance.getId()));
         RecurringTask<Void> recurring = Tasks.recurring(RECURRING_TASK, FixedDelay.of(interval))
@@ -118,6 +130,8 @@ public final class SweepScheduler implements AutoCloseable {
                 .startTasks(startTasks)
                 .threads(2)
                 .pollingInterval(polling)
+                .heartbeatInterval(HEARTBEAT)
+                .missedHeartbeatsLimit(MISSED_HEARTBEATS_LIMIT)
                 .enableImmediateExecution()
                 .alwaysPersistTimestampInUTC() // the columns are TIMESTAMP WITH TIME ZONE; UTC either way
                 .build();
@@ -139,6 +153,11 @@ public final class SweepScheduler implements AutoCloseable {
     /** Sweeps every type of one tenant now, in the caller's thread (for tests and the CLI). */
     public Run runNow(String tenantId) {
         return sweepTenant(tenantId);
+    }
+
+    /** Every tenant's last completed sweep (for the status page). */
+    public List<SweepRuns.LastRun> lastRuns() {
+        return runs.lastRuns();
     }
 
     /** Stops claiming sweeps; a sweep in progress finishes first (db-scheduler waits for it). */
@@ -178,6 +197,7 @@ public final class SweepScheduler implements AutoCloseable {
                 }
             }
             Run run = new Run(tenantId, started, read, failed);
+            runs.record(run, clock.instant());
             log.info("swept tenant {}: {} records read{}", tenantId, run.records(), failed.isEmpty() ? "" : ", failed " + failed);
             return run;
         } finally {

@@ -3,6 +3,8 @@ package io.mlconnector.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.mlconnector.config.ConnectorConfig;
+import java.nio.file.Path;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
@@ -14,10 +16,12 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final SqlDialect dialect;
+    private final String jdbcUrl;
 
-    private Database(HikariDataSource dataSource, SqlDialect dialect) {
+    private Database(HikariDataSource dataSource, SqlDialect dialect, String jdbcUrl) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.jdbcUrl = jdbcUrl;
         this.jdbi = Jdbi.create(dataSource);
     }
 
@@ -39,7 +43,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure().dataSource(dataSource)
                     .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.name())
                     .load().migrate();
-            Database database = new Database(dataSource, dialect);
+            Database database = new Database(dataSource, dialect, config.jdbcUrl());
             database.jdbi.useHandle(dialect::prepare);
             return database;
         } catch (RuntimeException e) {
@@ -54,6 +58,11 @@ public final class Database implements AutoCloseable {
 
     public SqlDialect dialect() {
         return dialect;
+    }
+
+    /** Where {@link InboxWriter} journals webhook events before the 2xx (an H2 file store only). */
+    Optional<Path> intakeJournalDirectory() {
+        return IntakeJournal.directoryFor(jdbcUrl);
     }
 
     public DataSource dataSource() {
