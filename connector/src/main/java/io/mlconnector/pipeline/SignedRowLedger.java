@@ -125,6 +125,11 @@ public final class SignedRowLedger {
     }
 
     private List<LedgerRow> parseRows(String text) {
+        return rowsOf(json, text);
+    }
+
+    /** A ledger entry's {@code rows_json}: the record's rows as last pushed with sign +1. */
+    public static List<LedgerRow> rowsOf(JsonMapper json, String text) {
         List<LedgerRow> rows = new ArrayList<>();
         for (JsonNode node : json.readTree(text)) {
             rows.add(new LedgerRow(node.path("table").asString(), node.path("key").asString(),

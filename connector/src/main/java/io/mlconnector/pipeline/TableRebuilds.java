@@ -4,7 +4,6 @@ import io.mlconnector.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,11 +16,14 @@ import tools.jackson.databind.json.JsonMapper;
  * rows of every record. Used when a POST's outcome cannot be found out, when the route's dataset is new or
  * changed, when a table nears the 5,000,000-row cap, and on demand ({@code mlc dataset compact}).
  *
- * <p>{@link #request} is one durable transaction: it locks every ledger entry (so no record is applied while
- * it reads them), marks the table's open and quarantined batches superseded, deletes the table's unbatched rows
- * of those records (the ledger's current rows already hold their effect), queues the current rows, and notes
- * the table as to be cleared. Until {@link #cleared}, the pusher posts nothing to the table; a kill in between
- * clears it again on restart, which is harmless because nothing was posted since.
+ * <p>{@link #request} is one durable transaction reading one snapshot of the store, so it takes no lock that
+ * would stall the workers: it marks the table's open and quarantined batches superseded, deletes the table's
+ * unbatched rows it sees (the ledger it sees already holds their effect), queues the ledger's current rows,
+ * and notes the table as to be cleared. A record applied meanwhile is in neither the snapshot's ledger nor its
+ * rows, so its new rows stay and go after the rebuild's, as the change they are. Until {@link #cleared}, the
+ * pusher posts nothing to the table; a kill in between clears it again on restart, which is harmless because
+ * nothing was posted since. The pusher's thread is the only one that forms or changes batches, so the batches
+ * superseded here cannot change underneath.
  */
 public final class TableRebuilds {
     private final Database database;
@@ -45,9 +47,8 @@ public final class TableRebuilds {
      * dataset just created), whose rows can go at once.
      */
     public Map<String, Integer> request(String route, Set<String> tables, String reason, Instant now, boolean clear) {
-        return database.inDurableTransaction(h -> {
-            Set<String> recordsInLedger = new HashSet<>();
-            Map<String, List<LedgerRowOf>> current = lockLedger(h, tables, recordsInLedger);
+        return database.inDurableSnapshotTransaction(h -> {
+            Map<String, List<LedgerRowOf>> current = currentRows(h, tables);
             Map<String, Integer> queued = new HashMap<>();
             for (String table : tables) {
                 h.createUpdate("""
@@ -55,7 +56,7 @@ public final class TableRebuilds {
                                 WHERE route = :route AND table_name = :table AND state IN ('pending', 'posting', 'quarantined')""")
                         .bind("why", Outbox.clip("superseded by a rebuild: " + reason))
                         .bind("route", route).bind("table", table).execute();
-                deleteUnbatchedRows(h, route, table, recordsInLedger);
+                deleteUnbatchedRows(h, route, table);
                 List<LedgerRowOf> rows = current.getOrDefault(table, List.of());
                 for (LedgerRowOf row : rows) {
                     h.createUpdate("""
@@ -103,25 +104,15 @@ public final class TableRebuilds {
 
     private record LedgerRowOf(String tenantId, String objectType, String objectId, String key, JsonNode values) {}
 
-    private static String recordKey(String tenantId, String objectType, String objectId) {
-        return tenantId + "\u0000" + objectType + "\u0000" + objectId;
-    }
-
-    /**
-     * Every ledger entry, locked until the transaction ends (its key added to {@code records}, deleted ones too);
-     * returns the current rows of {@code tables}, by table.
-     */
-    private Map<String, List<LedgerRowOf>> lockLedger(Handle h, Set<String> tables, Set<String> records) {
+    /** The ledger's current rows of {@code tables}, by table. */
+    private Map<String, List<LedgerRowOf>> currentRows(Handle h, Set<String> tables) {
         Map<String, List<LedgerRowOf>> byTable = new HashMap<>();
-        h.createQuery("SELECT tenant_id, object_type, object_id, rows_json FROM ledger_entry"
-                        + " ORDER BY tenant_id, object_type, object_id FOR UPDATE")
+        h.createQuery("SELECT tenant_id, object_type, object_id, rows_json FROM ledger_entry")
                 .map((rs, ctx) -> {
-                    records.add(recordKey(rs.getString(1), rs.getString(2), rs.getString(3)));
-                    for (JsonNode row : json.readTree(rs.getString("rows_json"))) {
-                        String table = row.path("table").asString();
-                        if (tables.contains(table)) {
-                            byTable.computeIfAbsent(table, t -> new ArrayList<>()).add(new LedgerRowOf(rs.getString(1),
-                                    rs.getString(2), rs.getString(3), row.path("key").asString(), row.path("values")));
+                    for (LedgerDiff.LedgerRow row : SignedRowLedger.rowsOf(json, rs.getString("rows_json"))) {
+                        if (tables.contains(row.table())) {
+                            byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(new LedgerRowOf(rs.getString(1),
+                                    rs.getString(2), rs.getString(3), row.key(), row.values()));
                         }
                     }
                     return rs.getString(1);
@@ -130,19 +121,10 @@ public final class TableRebuilds {
         return byTable;
     }
 
-    /**
-     * The table's rows not in any batch whose record the ledger holds: their effect is in the ledger's current
-     * rows. Rows of a record first applied after the lock (not in the ledger read) stay and go after the rebuild.
-     */
-    private static void deleteUnbatchedRows(Handle h, String route, String table, Set<String> recordsInLedger) {
-        List<Long> ids = new ArrayList<>();
-        h.createQuery("""
-                        SELECT id, tenant_id, object_type, object_id FROM outbox_row
-                        WHERE route = :route AND table_name = :table AND batch_id IS NULL""")
-                .bind("route", route).bind("table", table)
-                .map((rs, ctx) -> recordsInLedger.contains(recordKey(rs.getString(2), rs.getString(3), rs.getString(4)))
-                        && ids.add(rs.getLong(1)))
-                .list();
+    /** The table's rows not in any batch, as of the snapshot: rows committed later stay. */
+    private static void deleteUnbatchedRows(Handle h, String route, String table) {
+        List<Long> ids = h.createQuery("SELECT id FROM outbox_row WHERE route = :route AND table_name = :table AND batch_id IS NULL")
+                .bind("route", route).bind("table", table).mapTo(Long.class).list();
         for (int from = 0; from < ids.size(); from += 1000) {
             h.createUpdate("DELETE FROM outbox_row WHERE id IN (<ids>)")
                     .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 1000))).execute();

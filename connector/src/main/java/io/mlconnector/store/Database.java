@@ -78,6 +78,23 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /**
+     * As {@link #inDurableTransaction}, reading one consistent snapshot of every table: rows other transactions
+     * commit meanwhile are neither seen nor touched.
+     */
+    public <T> T inDurableSnapshotTransaction(HandleCallback<T, RuntimeException> work) {
+        return jdbi.withHandle(handle -> {
+            dialect.snapshotTransactions(handle, true);
+            try {
+                T result = handle.inTransaction(work);
+                dialect.forceToDisk(handle);
+                return result;
+            } finally {
+                dialect.snapshotTransactions(handle, false);
+            }
+        });
+    }
+
     @Override
     public void close() {
         dataSource.close();

@@ -22,6 +22,19 @@ public interface SqlDialect {
 
     String name();
 
+    /**
+     * Sets the session's transactions to read one consistent snapshot of every table, taken when the transaction
+     * starts (H2 {@code SNAPSHOT}, PostgreSQL {@code REPEATABLE READ}); {@code false} sets them back to the
+     * default, read committed.
+     */
+    default void snapshotTransactions(Handle handle, boolean on) {
+        handle.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL "
+                + (on ? snapshotLevel() : "READ COMMITTED"));
+    }
+
+    /** The isolation level that reads one snapshot of all tables. */
+    String snapshotLevel();
+
     /** Statements run once when the database is opened (after migrations). */
     void prepare(Handle handle);
 
@@ -69,6 +82,11 @@ public interface SqlDialect {
         }
 
         @Override
+        public String snapshotLevel() {
+            return "SNAPSHOT"; // REPEATABLE READ may take each table's snapshot at its first read
+        }
+
+        @Override
         public String nextValue(String sequence) {
             return "NEXT VALUE FOR " + sequence;
         }
@@ -100,6 +118,11 @@ public interface SqlDialect {
         @Override
         public void forceToDisk(Handle handle) {
             // nothing: COMMIT returned only after the WAL was flushed
+        }
+
+        @Override
+        public String snapshotLevel() {
+            return "REPEATABLE READ"; // one snapshot for the whole transaction
         }
 
         @Override

@@ -1,5 +1,8 @@
 package io.mlconnector.pipeline.reconcile;
 
+import io.mlconnector.pipeline.LedgerDiff;
+import io.mlconnector.pipeline.SignedRowLedger;
+
 import io.mlconnector.pipeline.reconcile.TotalsComparison.Totals;
 import java.math.BigDecimal;
 import java.util.HashMap;
@@ -38,11 +41,11 @@ final class LedgerTotals {
                 .setFetchSize(500) // streamed: the whole ledger is read, one record at a time
                 .map((rs, ctx) -> {
                     String tenant = rs.getString(1);
-                    for (JsonNode row : json.readTree(rs.getString(2))) {
-                        List<String> columns = moneyColumns.get(row.path("table").asString());
+                    for (LedgerDiff.LedgerRow row : SignedRowLedger.rowsOf(json, rs.getString(2))) {
+                        List<String> columns = moneyColumns.get(row.table());
                         if (columns != null) {
-                            byTable.computeIfAbsent(row.path("table").asString(), t -> new HashMap<>())
-                                    .computeIfAbsent(tenant, t -> new Sums()).add(row.path("values"), columns);
+                            byTable.computeIfAbsent(row.table(), t -> new HashMap<>())
+                                    .computeIfAbsent(tenant, t -> new Sums()).add(row.values(), columns);
                         }
                     }
                     return tenant;
