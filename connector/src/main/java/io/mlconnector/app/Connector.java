@@ -25,6 +25,7 @@ import io.mlconnector.pipeline.RetentionTask;
 import io.mlconnector.pipeline.RetryBackoff;
 import io.mlconnector.pipeline.SchemaGuard;
 import io.mlconnector.pipeline.SignedRowLedger;
+import io.mlconnector.pipeline.SweepRuns;
 import io.mlconnector.pipeline.SweepScheduler;
 import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.Sweeper;
@@ -148,7 +149,7 @@ public final class Connector implements AutoCloseable {
                 config.server().webhookStoreTimeout());
         Operations operations = new Operations(tenants, oauth, new OAuthStates(clock, random), background, onboarding,
                 subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
-                pbi.workspaceId(), clock, controlTotals);
+                pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals);
         ConnectorApp app = new ConnectorApp(config.server(), List.of(
                 new WebhookRoutes(intake),
                 new HealthRoutes(database),

@@ -12,6 +12,7 @@ import io.mlconnector.pipeline.PushRoutes;
 import io.mlconnector.pipeline.Pusher;
 import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.SchemaGuard;
+import io.mlconnector.pipeline.SweepRuns;
 import io.mlconnector.pipeline.Sweeper;
 import io.mlconnector.pipeline.reconcile.ControlTotals;
 import io.mlconnector.powerbi.DatasetProvisioner;
@@ -57,11 +58,13 @@ public final class Operations {
     private final String workspaceId;
     private final Clock clock;
     private final ControlTotals controlTotals;
+    private final SweepRuns sweepRuns;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
                InboxQueue inbox, Outbox outbox, SchemaGuard guard, TableRebuilds rebuilds, PushRoutes routes, Pusher pusher,
                DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock,
+               SweepRuns sweepRuns,
                ControlTotals controlTotals) {
         this.tenants = tenants;
         this.oauth = oauth;
@@ -81,6 +84,7 @@ public final class Operations {
         this.route = route;
         this.workspaceId = workspaceId;
         this.clock = clock;
+        this.sweepRuns = sweepRuns;
         this.controlTotals = controlTotals;
     }
 
@@ -197,7 +201,8 @@ public final class Operations {
     public record Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
                          long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
                          List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
-                         List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals) {}
+                         List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
+                         List<SweepRuns.LastRun> sweeps) {}
 
     public Status status() {
         Instant oldestEvent = inbox.oldestPendingReceivedAt();
@@ -208,6 +213,6 @@ public final class Operations {
         return new Status(clock.instant(), workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
                 tenants.list(), inbox.totalCount(), inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(),
                 oldest, outbox.quarantined(), guard.verdicts(), current.orElse(null), rebuilds.pending(route),
-                controlTotals.latest());
+                controlTotals.latest(), sweepRuns.lastRuns());
     }
 }

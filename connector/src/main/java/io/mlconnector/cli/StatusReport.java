@@ -35,6 +35,10 @@ final class StatusReport {
                     + "): " + tenantStatus(text(tenant.path("status"))) + (reason == null ? "" : ": " + reason));
         }
 
+        if (!tenants.isEmpty()) {
+            lines.add("Last sweep (finds what webhooks missed): " + sweeps(tenants, status.path("sweeps"), at));
+        }
+
         lines.add("Events: " + number(status.path("eventsReceived")) + " received, "
                 + number(status.path("inboxPending")) + " pending");
         Instant oldest = instant(status.path("oldestWaiting"));
@@ -144,6 +148,23 @@ final class StatusReport {
             return String.format(Locale.ROOT, "%dh %02dm", s / 3600, s % 3600 / 60);
         }
         return String.format(Locale.ROOT, "%dd %02dh", s / 86_400, s % 86_400 / 3600);
+    }
+
+    /** Per tenant: how long ago its last sweep completed, and what failed in it. */
+    private static String sweeps(List<JsonNode> tenants, JsonNode runs, Instant at) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode tenant : tenants) {
+            String id = text(tenant.path("tenantId"));
+            JsonNode run = runs.values().stream().filter(r -> java.util.Objects.equals(id, text(r.path("tenantId"))))
+                    .findFirst().orElse(null);
+            Instant finished = run == null ? null : instant(run.path("finishedAt"));
+            String failed = run == null || run.path("failedTypes").isEmpty() ? ""
+                    : ", failed: " + String.join(" ", run.path("failedTypes").values().stream().map(JsonNode::asString).toList());
+            parts.add(orDash(id) + " " + (finished == null ? "none yet"
+                    : (at == null ? "at " + finished : age(Duration.between(finished, at)) + " ago")
+                    + " (" + number(run.path("recordsRead")) + " records" + failed + ")"));
+        }
+        return String.join("; ", parts);
     }
 
     private static String resolver(String name) {

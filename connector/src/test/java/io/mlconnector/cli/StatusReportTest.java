@@ -8,6 +8,7 @@ import io.mlconnector.pipeline.PushRoutes;
 import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.PipelineJson;
 import io.mlconnector.pipeline.SchemaGuard;
+import io.mlconnector.pipeline.SweepRuns;
 import io.mlconnector.pipeline.reconcile.ControlTotals;
 import io.mlconnector.pipeline.reconcile.TotalsComparison.Difference;
 import io.mlconnector.pipeline.reconcile.TotalsComparison.Verdict;
@@ -40,13 +41,15 @@ class StatusReportTest {
                                 "mlc dataset sync (puts the table's schema from the model)", AT)),
                 new PushRoutes.Route("default", "ws-1", "FreshBooks", "ds-1", 1, "401 PowerBINotAuthorizedException",
                         "add the service principal to the workspace", AT.minusSeconds(60), PushRoutes.Resolver.SEQUENCE_NUMBERS),
-                List.of(new TableRebuilds.Rebuild("payments", "outcome of batch b-7 unknown", AT)), List.of());
+                List.of(new TableRebuilds.Rebuild("payments", "outcome of batch b-7 unknown", AT)), List.of(),
+                List.of(new SweepRuns.LastRun("a1", AT.minusSeconds(200), AT.minusSeconds(125), 494, List.of("payment"))));
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset ds-1 in workspace ws-1",
                 "Tenants: 2",
                 "  Acme (a1): active",
                 "  Initech (i3): needs_reauthorization: FreshBooks refused the refresh token (invalid_grant)",
+                "Last sweep (finds what webhooks missed): a1 2m 05s ago (494 records, failed: payment); i3 none yet",
                 "Events: 12,345 received, 7 pending",
                 "Rows: 1,234,567 pushed, 42 waiting; oldest waiting: 2m 05s (since 2026-03-01T09:57:55Z)",
                 "Power BI: PAUSED since 2026-03-01T09:59:00Z: 401 PowerBINotAuthorizedException",
@@ -63,7 +66,7 @@ class StatusReportTest {
     @Test
     void aQuietConnectorSaysSoInFewLines() {
         Operations.Status status = new Operations.Status(AT, "ws-1", null, List.of(), 0, 0, 0, 0, null,
-                List.of(), List.of(), null, List.of(), List.of());
+                List.of(), List.of(), null, List.of(), List.of(), List.of());
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset - in workspace ws-1",
@@ -113,7 +116,7 @@ class StatusReportTest {
 
     private static Operations.Status quietWith(List<ControlTotals.Result> totals) {
         return new Operations.Status(AT, "ws-1", "ds-1", List.of(), 0, 0, 0, 0, null, List.of(), List.of(), null,
-                List.of(), totals);
+                List.of(), totals, List.of());
     }
 
     private static ControlTotals.Result result(String table, String tenant, Verdict verdict, long ledger, Long powerBi,
