@@ -74,8 +74,8 @@ public final class RetentionTask {
         Instant cutoff = clock.instant().minus(retention);
         Result result = new Result(
                 repeat(() -> deleteInboxChunk(cutoff)),
-                repeat(() -> deleteSentRowChunk(cutoff)),
-                repeat(() -> deleteSentBatchChunk(cutoff)));
+                repeat(() -> deleteSentRowChunk(cutoff)) + repeat(() -> deleteReplacedRowChunk(cutoff)),
+                repeat(() -> deleteSentBatchChunk(cutoff)) + repeat(() -> deleteReplacedBatchChunk(cutoff)));
         if (result.inboxEvents() + result.outboxRows() + result.outboxBatches() > 0) {
             log.info("retention: deleted {} processed events, {} sent rows in {} batches (older than {})",
                     result.inboxEvents(), result.outboxRows(), result.outboxBatches(), cutoff);
@@ -110,6 +110,29 @@ public final class RetentionTask {
                             SELECT r.id FROM outbox_batch b
                             JOIN outbox_row r ON r.route = b.route AND r.table_name = b.table_name AND r.batch_id = b.batch_id
                             WHERE b.state = 'sent' AND b.sent_at < :cutoff
+                            LIMIT :chunk)""")
+                .bind("cutoff", cutoff).bind("chunk", chunk).execute());
+    }
+
+    /**
+     * Rows of old batches that were replaced, never sent: superseded by a rebuild (their effect is in the rebuilt
+     * table) or split into halves (which took the rows). Power BI holds none of them, so no total is kept.
+     */
+    private int deleteReplacedRowChunk(Instant cutoff) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM outbox_row WHERE id IN (
+                            SELECT r.id FROM outbox_batch b JOIN outbox_row r ON r.batch_id = b.batch_id
+                            WHERE b.state IN ('superseded', 'split') AND b.created_at < :cutoff
+                            LIMIT :chunk)""")
+                .bind("cutoff", cutoff).bind("chunk", chunk).execute());
+    }
+
+    private int deleteReplacedBatchChunk(Instant cutoff) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM outbox_batch WHERE batch_id IN (
+                            SELECT b.batch_id FROM outbox_batch b
+                            WHERE b.state IN ('superseded', 'split') AND b.created_at < :cutoff
+                              AND NOT EXISTS (SELECT 1 FROM outbox_row r WHERE r.batch_id = b.batch_id)
                             LIMIT :chunk)""")
                 .bind("cutoff", cutoff).bind("chunk", chunk).execute());
     }

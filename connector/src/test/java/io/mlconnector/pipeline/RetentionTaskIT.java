@@ -113,6 +113,21 @@ class RetentionTaskIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void deletesOldBatchesReplacedByARebuildOrASplit(String store) {
+        open(store);
+        batch("old-superseded", "invoice_line", "superseded", null, 2); // created 30 days ago
+        batch("old-split", "invoice_line", "split", null, 0);
+        batch("old-pending", "invoice_line", "pending", null, 1);
+
+        RetentionTask.Result result = new RetentionTask(database.jdbi(), clock, Duration.ofDays(7), 2).run();
+
+        assertThat(result).isEqualTo(new RetentionTask.Result(0, 2, 2));
+        assertThat(strings("SELECT batch_id FROM outbox_batch")).containsExactly("old-pending");
+        assertThat(count("SELECT COUNT(*) FROM outbox_row")).isEqualTo(1);
+    }
+
     private long inbox(Instant receivedAt, Instant processedAt) {
         return database.jdbi().withHandle(h -> h.createUpdate("""
                         INSERT INTO inbox (received_at, tenant_id, uri_token, event_name, object_type, object_id,
