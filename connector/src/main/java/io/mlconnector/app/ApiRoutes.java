@@ -4,7 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlconnector.web.RouteModule;
 import io.javalin.config.RoutesConfig;
 
-/** The status API, Prometheus metrics, the replay, compact and control totals actions: thin handlers over {@link Operations}. */
+/** The status API, Prometheus metrics, the replays, compact and control totals actions: thin handlers over {@link Operations}. */
 final class ApiRoutes implements RouteModule {
     private final Operations operations;
     private final PrometheusMeterRegistry meters;
@@ -30,5 +30,28 @@ final class ApiRoutes implements RouteModule {
             boolean replayed = operations.replay(ctx.pathParam("batchId"));
             ctx.status(replayed ? 200 : 404).json(java.util.Map.of("replayed", replayed));
         });
+        routes.post("/api/replay/record", ctx -> refused(ctx, () -> ctx.status(202).json(operations.replayRecord(
+                ctx.queryParam("tenant"), ctx.queryParam("type"), ctx.queryParam("id")))));
+        routes.post("/api/replay/listing", ctx -> refused(ctx, () -> {
+            String since = ctx.queryParam("since");
+            java.time.LocalDate sinceDate;
+            try {
+                sinceDate = since == null || since.isBlank() ? null : java.time.LocalDate.parse(since);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--since: '" + since + "' is not a date YYYY-MM-DD");
+            }
+            ctx.status(202).json(operations.replayListing(ctx.queryParam("tenant"), ctx.queryParam("type"), sinceDate));
+        }));
+    }
+
+    /** An unknown tenant answers 404, any other bad parameter 400, each with its one-line message. */
+    private static void refused(io.javalin.http.Context ctx, Runnable call) {
+        try {
+            call.run();
+        } catch (Operations.NoSuchTenantException e) {
+            ctx.status(404).json(java.util.Map.of("error", e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            ctx.status(400).json(java.util.Map.of("error", e.getMessage()));
+        }
     }
 }

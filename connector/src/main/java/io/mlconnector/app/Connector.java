@@ -149,7 +149,7 @@ public final class Connector implements AutoCloseable {
                 config.server().webhookStoreTimeout());
         Operations operations = new Operations(tenants, oauth, new OAuthStates(clock, random), background, onboarding,
                 subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
-                pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals);
+                pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter);
         ConnectorApp app = new ConnectorApp(config.server(), List.of(
                 new WebhookRoutes(intake),
                 new HealthRoutes(database),

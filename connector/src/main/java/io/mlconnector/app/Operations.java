@@ -18,12 +18,16 @@ import io.mlconnector.pipeline.reconcile.ControlTotals;
 import io.mlconnector.powerbi.DatasetProvisioner;
 import io.mlconnector.powerbi.SchemaDiff;
 import io.mlconnector.store.Callback;
+import io.mlconnector.store.InboxEvent;
+import io.mlconnector.store.InboxWriter;
 import io.mlconnector.store.Tenant;
 import io.mlconnector.store.TenantRepository;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +37,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The things a person (through the CLI, the status page or the demo) does with a running connector.
  * Each is one call into the domain objects; this class holds no logic of its own beyond the order.
  */
 public final class Operations {
+    private static final Logger log = LoggerFactory.getLogger(Operations.class);
+    /** The event name of a re-fetch asked for by {@link #replayRecord}; the worker treats it as any webhook. */
+    public static final String REPLAY_EVENT = "replay.requested";
+
     private final TenantRepository tenants;
     private final FreshBooksOAuthClient oauth;
     private final OAuthStates states;
@@ -59,13 +70,14 @@ public final class Operations {
     private final Clock clock;
     private final ControlTotals controlTotals;
     private final SweepRuns sweepRuns;
+    private final InboxWriter inboxWriter;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
                InboxQueue inbox, Outbox outbox, SchemaGuard guard, TableRebuilds rebuilds, PushRoutes routes, Pusher pusher,
                DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock,
                SweepRuns sweepRuns,
-               ControlTotals controlTotals) {
+               ControlTotals controlTotals, InboxWriter inboxWriter) {
         this.tenants = tenants;
         this.oauth = oauth;
         this.states = states;
@@ -86,6 +98,7 @@ public final class Operations {
         this.clock = clock;
         this.sweepRuns = sweepRuns;
         this.controlTotals = controlTotals;
+        this.inboxWriter = inboxWriter;
     }
 
     /**
@@ -177,6 +190,92 @@ public final class Operations {
 
     public boolean replay(String batchId) {
         return outbox.replay(batchId, clock.instant());
+    }
+
+    /** What a replay by record queued, or a replay by listing started. */
+    public record ReplayStarted(List<String> tenants, List<String> types, String objectId, LocalDate since) {}
+
+    /**
+     * {@code mlc replay --record}: puts a synthetic event for the record in the inbox (durably, as a webhook's), so
+     * the worker fetches the current record and applies it: coalesced with webhooks, retried, and pushing nothing
+     * when the ledger already holds that version.
+     */
+    public ReplayStarted replayRecord(String tenantId, String type, String objectId) {
+        Tenant tenant = tenant(tenantId);
+        ObjectType objectType = recordType(type);
+        if (objectId == null || objectId.isBlank()) {
+            throw new IllegalArgumentException("no record id: give --record TYPE:ID, e.g. invoice:1234");
+        }
+        // The fields name the record, so the intake journal tells two replays of one instant apart (its key).
+        String fields = JsonNodeFactory.instance.objectNode().put("name", REPLAY_EVENT).put("object_id", objectId)
+                .put("tenant_id", tenant.tenantId()).toString();
+        InboxEvent event = new InboxEvent(clock.instant(), tenant.tenantId(), "replay", REPLAY_EVENT,
+                objectType.eventPrefix(), objectId, fields);
+        inboxWriter.submit(event).orTimeout(30, TimeUnit.SECONDS).join();
+        return new ReplayStarted(List.of(tenant.tenantId()), List.of(objectType.eventPrefix()), objectId, null);
+    }
+
+    /**
+     * {@code mlc replay --tenant}: lists the tenant's records (of one type or all, changed since an Eastern date or
+     * all) in the background and applies each, as a sweep does; answers at once with what was started.
+     * {@code all} means every active tenant.
+     */
+    public ReplayStarted replayListing(String tenantId, String type, LocalDate since) {
+        List<Tenant> which = "all".equals(tenantId)
+                ? tenants.list().stream().filter(t -> t.status() == Tenant.TenantStatus.ACTIVE).toList()
+                : List.of(tenant(tenantId));
+        List<ObjectType> types = type == null || type.isBlank() ? List.of(ObjectType.values()) : List.of(listingType(type));
+        background.execute(() -> {
+            for (Tenant tenant : which) {
+                for (ObjectType objectType : types) {
+                    // Types FreshBooks cannot filter by update are listed whole (reference §5).
+                    LocalDate updatedMin = objectType.updatedFilter() ? since : null;
+                    try {
+                        long read = sweeper.sweep(tenant.tenantId(), tenant.businessUuid(), objectType, updatedMin, p -> {});
+                        log.info("Replay of {} {} records since {}: {} read", tenant.tenantId(), objectType.eventPrefix(),
+                                updatedMin == null ? "(all)" : updatedMin, read);
+                    } catch (RuntimeException e) {
+                        log.warn("Replay of {} {} records failed: {}", tenant.tenantId(), objectType.eventPrefix(),
+                                e.toString());
+                    }
+                }
+            }
+        });
+        return new ReplayStarted(which.stream().map(Tenant::tenantId).toList(),
+                types.stream().map(ObjectType::eventPrefix).toList(), null, since);
+    }
+
+    /** The types the worker can fetch by id: every type but those read only through a business-wide listing. */
+    public static List<String> recordTypes() {
+        return Arrays.stream(ObjectType.values()).filter(t -> !t.businessScoped()).map(ObjectType::eventPrefix).toList();
+    }
+
+    public static List<String> listingTypes() {
+        return Arrays.stream(ObjectType.values()).map(ObjectType::eventPrefix).toList();
+    }
+
+    private static ObjectType recordType(String type) {
+        return ObjectType.forEvent(type == null ? "" : type).filter(t -> !t.businessScoped())
+                .orElseThrow(() -> new IllegalArgumentException("--record: no record type '" + type + "'; types: "
+                        + String.join(", ", recordTypes())));
+    }
+
+    private static ObjectType listingType(String type) {
+        return ObjectType.forEvent(type).orElseThrow(() -> new IllegalArgumentException("--type: no record type '"
+                + type + "'; types: " + String.join(", ", listingTypes())));
+    }
+
+    private Tenant tenant(String tenantId) {
+        return tenants.find(tenantId == null ? "" : tenantId).orElseThrow(() -> new NoSuchTenantException(
+                "--tenant: no tenant '" + tenantId + "'; tenants: " + String.join(", ",
+                        tenants.list().stream().map(Tenant::tenantId).toList())));
+    }
+
+    /** A tenant id the connector does not know. */
+    public static final class NoSuchTenantException extends IllegalArgumentException {
+        NoSuchTenantException(String message) {
+            super(message);
+        }
     }
 
     /**

@@ -1,22 +1,61 @@
 package io.mlconnector.cli;
 
+import io.mlconnector.app.Operations;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Sends a quarantined batch again (after its cause is fixed); {@code mlc status} lists them. */
+/**
+ * Sends a quarantined batch again (after its cause is fixed; {@code mlc status} lists them), or re-fetches current
+ * FreshBooks records: one record through the inbox, or a tenant's records through a sweep.
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Queue a quarantined batch for another push (fix its cause first; `mlc status` lists them). "
-                + "Exit 1 when the batch is not quarantined.")
+        description = {
+                "mlc replay BATCH_ID: queue a quarantined batch for another push (fix its cause first; `mlc status` "
+                        + "lists them). Exit 1 when the batch is not quarantined.",
+                "mlc replay --tenant T --record TYPE:ID: re-fetch one record from FreshBooks, as a webhook would.",
+                "mlc replay --tenant T [--type TYPE] [--since YYYY-MM-DD]: re-fetch the tenant's records (of that type, "
+                        + "changed since that Eastern date; default every type, all records) in the background.",
+                "A re-fetched record that Power BI already holds at that version pushes nothing (the ledger), so "
+                        + "replaying is safe to repeat. Exit 1 for an unknown tenant, 2 for a bad option."})
 public final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "BATCH_ID", description = "The quarantined batch's id, as `mlc status` prints it.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "BATCH_ID",
+            description = "The quarantined batch's id, as `mlc status` prints it.")
     String batchId;
+
+    @Option(names = "--tenant", paramLabel = "TENANT",
+            description = "The tenant (FreshBooks account id, as `mlc status` lists it) whose records to re-fetch; "
+                    + "`all` with --type/--since: every active tenant.")
+    String tenant;
+
+    @Option(names = "--record", paramLabel = "TYPE:ID",
+            description = "One record to re-fetch, e.g. invoice:1234; TYPE is one of: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = RecordTypes.class)
+    String record;
+
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "Re-fetch only this type's records; one of: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = ListingTypes.class)
+    String type;
+
+    @Option(names = "--since", paramLabel = "YYYY-MM-DD",
+            description = "Re-fetch only records changed since this date (US Eastern, as FreshBooks filters); "
+                    + "types FreshBooks cannot filter so are re-fetched whole.")
+    LocalDate since;
 
     @Mixin
     ServiceOptions service;
@@ -24,10 +63,94 @@ public final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    static final class RecordTypes extends ArrayList<String> {
+        RecordTypes() {
+            super(Operations.recordTypes());
+        }
+    }
+
+    static final class ListingTypes extends ArrayList<String> {
+        ListingTypes() {
+            super(Operations.listingTypes());
+        }
+    }
+
     @Override
     public Integer call() {
-        String path = "/api/batches/" + URLEncoder.encode(batchId, StandardCharsets.UTF_8).replace("+", "%20")
-                + "/replay";
+        if (batchId != null) {
+            if (tenant != null || record != null || type != null || since != null) {
+                throw usage("BATCH_ID replays a quarantined batch; --tenant, --record, --type and --since re-fetch "
+                        + "records: give one or the other");
+            }
+            return replayBatch();
+        }
+        if (tenant == null) {
+            throw usage("give BATCH_ID (a quarantined batch), or --tenant with --record TYPE:ID or [--type] [--since]");
+        }
+        return record != null ? replayRecord() : replayListing();
+    }
+
+    private int replayRecord() {
+        if (type != null || since != null) {
+            throw usage("--record names one record; --type and --since select many: give one or the other");
+        }
+        int colon = record.indexOf(':');
+        String recordType = colon < 0 ? record : record.substring(0, colon);
+        String id = colon < 0 ? "" : record.substring(colon + 1);
+        if (!Operations.recordTypes().contains(recordType) || id.isBlank()) {
+            throw usage("--record: '" + record + "' is not TYPE:ID with TYPE one of "
+                    + String.join(", ", Operations.recordTypes()) + " (e.g. invoice:1234)");
+        }
+        if ("all".equals(tenant)) {
+            throw usage("--tenant all: a record belongs to one tenant; name it");
+        }
+        post("/api/replay/record?tenant=" + encode(tenant) + "&type=" + encode(recordType) + "&id=" + encode(id));
+        spec.commandLine().getOut().println("Queued a re-fetch of " + recordType + " " + id + " of tenant " + tenant
+                + " from FreshBooks (pushes only if it changed; `mlc status` shows progress).");
+        return 0;
+    }
+
+    private int replayListing() {
+        if (type != null && !Operations.listingTypes().contains(type)) {
+            throw usage("--type: no record type '" + type + "'; types: " + String.join(", ", Operations.listingTypes()));
+        }
+        StringBuilder path = new StringBuilder("/api/replay/listing?tenant=").append(encode(tenant));
+        if (type != null) {
+            path.append("&type=").append(encode(type));
+        }
+        if (since != null) {
+            path.append("&since=").append(since);
+        }
+        JsonNode started = post(path.toString());
+        List<String> tenants = new ArrayList<>();
+        started.path("tenants").forEach(t -> tenants.add(t.asString()));
+        spec.commandLine().getOut().println("Started a re-fetch of " + (type == null ? "every type's" : type)
+                + " records" + (since == null ? "" : " changed since " + since) + " of "
+                + (tenants.size() == 1 ? "tenant " + tenants.get(0) : tenants.size() + " tenants " + tenants)
+                + " from FreshBooks, in the background (pushes only what changed; `mlc status` shows progress).");
+        return 0;
+    }
+
+    private JsonNode post(String path) {
+        ConnectorService.Answer answer = new ConnectorService(service.baseUrl()).post(path);
+        JsonNode body;
+        try {
+            body = answer.body() == null || answer.body().isBlank() ? JsonMapper.builder().build().createObjectNode()
+                    : JsonMapper.builder().build().readTree(answer.body());
+        } catch (JacksonException e) {
+            throw new CommandFailure("POST " + path + " answered HTTP " + answer.status() + " that is not JSON");
+        }
+        if (answer.status() == 400 || answer.status() == 404) {
+            throw new CommandFailure(body.path("error").asString("the connector refused: HTTP " + answer.status()));
+        }
+        if (answer.status() != 202) {
+            throw new CommandFailure("POST " + path + " answered HTTP " + answer.status());
+        }
+        return body;
+    }
+
+    private int replayBatch() {
+        String path = "/api/batches/" + encode(batchId) + "/replay";
         ConnectorService.Answer answer = new ConnectorService(service.baseUrl()).post(path);
         if (answer.status() == 200) {
             spec.commandLine().getOut().println("Batch " + batchId + " is replayed: queued again, or, when its record "
@@ -40,5 +163,13 @@ public final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         throw new CommandFailure("POST " + path + " answered HTTP " + answer.status());
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
