@@ -39,7 +39,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--tenant", paramLabel = "TENANT",
             description = "The tenant (FreshBooks account id, as `mlc status` lists it) whose records to re-fetch; "
-                    + "`all` with --type/--since: every active tenant.")
+                    + "`all` (not with --record): every active tenant.")
     String tenant;
 
     @Option(names = "--record", paramLabel = "TYPE:ID",
@@ -54,7 +54,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--since", paramLabel = "YYYY-MM-DD",
             description = "Re-fetch only records changed since this date (US Eastern, as FreshBooks filters); "
-                    + "types FreshBooks cannot filter so are re-fetched whole.")
+                    + "types FreshBooks cannot filter by date are re-fetched whole.")
     LocalDate since;
 
     @Mixin
