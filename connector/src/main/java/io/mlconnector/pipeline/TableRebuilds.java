@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,14 +59,17 @@ public final class TableRebuilds {
                         .bind("route", route).bind("table", table).execute();
                 deleteUnbatchedRows(h, route, table);
                 List<LedgerRowOf> rows = current.getOrDefault(table, List.of());
+                PreparedBatch insert = h.prepareBatch("""
+                        INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key,
+                                                sign, values_json, cause, created_at)
+                        VALUES (:route, :table, :tenant, :type, :id, :rowKey, 1, :values, 'rebuild', :now)""");
                 for (LedgerRowOf row : rows) {
-                    h.createUpdate("""
-                                    INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key,
-                                                            sign, values_json, cause, created_at)
-                                    VALUES (:route, :table, :tenant, :type, :id, :rowKey, 1, :values, 'rebuild', :now)""")
-                            .bind("route", route).bind("table", table).bind("tenant", row.tenantId())
+                    insert.bind("route", route).bind("table", table).bind("tenant", row.tenantId())
                             .bind("type", row.objectType()).bind("id", row.objectId()).bind("rowKey", row.key())
-                            .bind("values", json.writeValueAsString(row.values())).bind("now", now).execute();
+                            .bind("values", json.writeValueAsString(row.values())).bind("now", now).add();
+                }
+                if (!rows.isEmpty()) {
+                    insert.execute();
                 }
                 h.createUpdate("DELETE FROM table_rebuild WHERE route = :route AND table_name = :table")
                         .bind("route", route).bind("table", table).execute();
