@@ -1,5 +1,6 @@
 package io.mlconnector.app;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlconnector.config.ConnectorConfig;
@@ -156,10 +157,23 @@ public final class Connector implements AutoCloseable {
                 new ApiRoutes(operations, meters),
                 new OAuthRoutes(operations)), json).start();
 
+        registerPushGauges(meters, routes, outbox);
         worker.start(Duration.ofMillis(200));
         pusher.start();
         sweeps.start();
         return new Connector(database, background, inboxWriter, app, worker, pusher, sweeps, operations);
+    }
+
+    /** What to alert on at the Power BI end: a paused route, rows quarantined, outcomes being found out. */
+    private static void registerPushGauges(PrometheusMeterRegistry meters, PushRoutes routes, Outbox outbox) {
+        Gauge.builder("powerbi_route_paused", routes, r -> r.find(ROUTE).filter(PushRoutes.Route::paused).isPresent() ? 1 : 0)
+                .description("1 while the route to Power BI is paused (401/403, Entra ID unreachable, dataset gone)")
+                .register(meters);
+        Gauge.builder("outbox_quarantined_batches", outbox, o -> o.quarantined().size())
+                .description("Batches (one row each, after bisection) Power BI refused; mlc status lists them")
+                .register(meters);
+        Gauge.builder("outbox_unknown_outcome_batches", outbox, Outbox::postingBatchCount)
+                .description("Batches posted whose outcome is not known yet (being resolved)").register(meters);
     }
 
     public int port() {

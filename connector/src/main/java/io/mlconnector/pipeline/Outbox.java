@@ -382,6 +382,12 @@ public final class Outbox {
                 .mapTo(java.time.OffsetDateTime.class).findFirst().map(java.time.OffsetDateTime::toInstant).orElse(null));
     }
 
+    /** Batches whose POST has an unknown outcome right now (a crash, a timeout, a 5xx), waiting to be resolved. */
+    public long postingBatchCount() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox_batch WHERE state = 'posting'")
+                .mapTo(Long.class).one());
+    }
+
     public long unsentRowCount() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT COUNT(*) FROM outbox_row r LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id

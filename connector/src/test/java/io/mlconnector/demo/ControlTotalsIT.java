@@ -105,7 +105,8 @@ class ControlTotalsIT {
         return PipelineJson.mapper().readTree(response.body());
     }
 
-    private static String scrapeMetrics(DemoWorld world) throws Exception {
+    /** The connector's Prometheus page. */
+    static String scrapeMetrics(DemoWorld world) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + world.connector().port() + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();

@@ -71,7 +71,7 @@ class ExactlyOnceIT {
     }
 
     @Test
-    void aServicePrincipalShutOutPausesTheRouteAndQuarantinesNothing() {
+    void aServicePrincipalShutOutPausesTheRouteAndQuarantinesNothing() throws Exception {
         try (DemoWorld world = DemoWorld.start(options(22), Clock.systemUTC())) {
             PowerBiSimulator powerBi = world.simulators().powerBi();
             List<Tenant> tenants = connectAndBackfill(world, 40);
@@ -84,15 +84,17 @@ class ExactlyOnceIT {
             assertThat(paused.pausedReason()).contains("ServicePrincipalIsNotAllowedByTenantAdminSwitch");
             assertThat(paused.pausedFix()).contains("Tenant settings").contains("powerbi.client-id");
             assertThat(operations.status().quarantined()).isEmpty();
+            assertThat(ControlTotalsIT.scrapeMetrics(world)).contains("powerbi_route_paused 1.0", "outbox_quarantined_batches 0.0");
 
             // The switch is back on (the fault was one answer): the route probes again by itself and catches up.
             awaitTruth(world, tenants);
             assertThat(operations.status().route().paused()).isFalse();
+            assertThat(ControlTotalsIT.scrapeMetrics(world)).contains("powerbi_route_paused 0.0");
         }
     }
 
     @Test
-    void aRowPowerBiRefusesIsQuarantinedAloneAndItsRecordWaitsUntilReplayed() {
+    void aRowPowerBiRefusesIsQuarantinedAloneAndItsRecordWaitsUntilReplayed() throws Exception {
         try (DemoWorld world = DemoWorld.start(options(23), Clock.systemUTC())) {
             PowerBiSimulator powerBi = world.simulators().powerBi();
             FreshBooksSimulator freshBooks = world.freshBooks();
@@ -111,6 +113,7 @@ class ExactlyOnceIT {
             Outbox.Batch quarantined = operations.status().quarantined().get(0);
             assertThat(quarantined.rowCount()).isEqualTo(1);
             assertThat(quarantined.table()).isEqualTo("clients");
+            assertThat(ControlTotalsIT.scrapeMetrics(world)).contains("outbox_quarantined_batches 1.0");
 
             // The client moves: its reversal of the refused row and its new row wait behind the quarantine.
             freshBooks.store().update(tenant, Resource.CLIENTS, clientId, city("Springfield"), actor);
