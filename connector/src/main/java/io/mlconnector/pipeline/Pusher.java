@@ -174,6 +174,9 @@ public final class Pusher implements AutoCloseable {
             if (e.status() == 401 || e.status() == 403) {
                 carryOut(new PushPolicy.PauseRoute(e.getMessage(), PushPolicy.WORKSPACE_ACCESS_FIX), null, now);
             } else {
+                if (e.status() == 404) {
+                    datasetId = null; // the dataset or a table went away: prepare the route again after the wait
+                }
                 Duration wait = backoff.delayAfter(++routeFailures);
                 routeNotBefore = now.plus(wait);
                 log.warn("Power BI call failed ({}); route {} waits {} ms", e.getMessage(), target.route(), wait.toMillis());

@@ -9,6 +9,7 @@ import io.mlconnector.app.Operations;
 import io.mlconnector.cli.DatasetCommandIT.Run;
 import io.mlconnector.pipeline.Outbox;
 import io.mlconnector.pipeline.PushRoutes;
+import io.mlconnector.powerbi.PowerBiConnection;
 import io.mlconnector.sim.common.FaultInjector.Rule;
 import io.mlconnector.sim.freshbooks.Actor;
 import io.mlconnector.sim.freshbooks.FreshBooksSimulator;
@@ -128,6 +129,30 @@ class ExactlyOnceIT {
     }
 
     /** A client's city: a column of the clients table alone (an organization name also appears on invoices). */
+    @Test
+    void aDeletedDatasetPausesTheRouteAndANewOneIsFilledFromTheLedger() {
+        try (DemoWorld world = DemoWorld.start(options(25), Clock.systemUTC())) {
+            PowerBiSimulator powerBi = world.simulators().powerBi();
+            List<Tenant> tenants = connectAndBackfill(world, 40);
+            awaitTruth(world, tenants);
+            Operations operations = world.connector().operations();
+            String gone = operations.status().datasetId();
+            powerBi.store().deleteDataset(world.simulators().demoApp().clientId(), world.simulators().demoWorkspaceId(), gone);
+            world.freshBooks().generator().step(30);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> operations.status().route().paused());
+            assertThat(operations.status().route().pausedFix()).contains("mlc dataset create");
+
+            // What `mlc dataset create` does; the route finds the new dataset and fills it from the ledger.
+            PowerBiConnection connection = PowerBiConnection.from(world.config().powerbi(), Clock.systemUTC());
+            String created = connection.provisioner().ensure(connection.workspaceId(), connection.model()).datasetId();
+            assertThat(created).isNotEqualTo(gone);
+            awaitTruth(world, tenants);
+            assertThat(operations.status().datasetId()).isEqualTo(created);
+            assertThat(operations.status().route().epoch()).isEqualTo(2);
+        }
+    }
+
     @Test
     void compactLeavesOneRowPerRecordAndTheSameTotals() {
         try (DemoWorld world = DemoWorld.start(options(24), Clock.systemUTC())) {
