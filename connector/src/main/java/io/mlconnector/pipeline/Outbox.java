@@ -111,13 +111,6 @@ public final class Outbox {
         return new ArrayList<>(heads.values());
     }
 
-    /** Pending or posting batches of a route in the order they were formed. */
-    public List<Batch> pending(String route) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox_batch WHERE route = :route AND state IN " + OPEN
-                        + " ORDER BY seq")
-                .bind("route", route).map(Outbox::batch).list());
-    }
-
     /** The rows of a batch as posted: stored values plus sign, pushed_at_utc and batch_id. */
     public List<ObjectNode> rowsOf(Batch batch) {
         String pushedAt = batch.pushedAt().toString();
