@@ -4,14 +4,21 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mlconnector.web.RouteModule;
 import io.javalin.config.RoutesConfig;
 
-/** The status API, Prometheus metrics, the replays, compact and control totals actions: thin handlers over {@link Operations}. */
+/**
+ * The admin surface's routes: the status API, Prometheus metrics, the replays, compact and control totals actions,
+ * and one-time connect links. Thin handlers over {@link Operations}.
+ */
 final class ApiRoutes implements RouteModule {
     private final Operations operations;
     private final PrometheusMeterRegistry meters;
+    private final java.net.URI publicBaseUrl;
+    private final java.time.Duration linkLifetime;
 
-    ApiRoutes(Operations operations, PrometheusMeterRegistry meters) {
+    ApiRoutes(Operations operations, PrometheusMeterRegistry meters, java.net.URI publicBaseUrl, java.time.Duration linkLifetime) {
         this.operations = operations;
         this.meters = meters;
+        this.publicBaseUrl = publicBaseUrl;
+        this.linkLifetime = linkLifetime;
     }
 
     @Override
@@ -25,6 +32,9 @@ final class ApiRoutes implements RouteModule {
                 ctx.status(400).json(java.util.Map.of("error", e.getMessage()));
             }
         });
+        routes.post("/api/connect/freshbooks", ctx -> ctx.json(java.util.Map.of(
+                "link", publicBaseUrl.toString().replaceAll("/+$", "") + OAuthRoutes.START + "?link=" + operations.mintConnectLink(),
+                "validForSeconds", linkLifetime.toSeconds())));
         routes.post("/api/totals/check", ctx -> ctx.json(java.util.Map.of("controlTotals", operations.checkTotals())));
         routes.post("/api/batches/{batchId}/replay", ctx -> {
             boolean replayed = operations.replay(ctx.pathParam("batchId"));
@@ -32,6 +42,8 @@ final class ApiRoutes implements RouteModule {
         });
         routes.post("/api/replay/record", ctx -> refused(ctx, () -> ctx.status(202).json(operations.replayRecord(
                 ctx.queryParam("tenant"), ctx.queryParam("type"), ctx.queryParam("id")))));
+        routes.post("/api/replay/dead-letters", ctx -> refused(ctx, () -> ctx.json(java.util.Map.of("requeued",
+                operations.replayDeadLetters(ctx.queryParam("tenant"))))));
         routes.post("/api/replay/listing", ctx -> refused(ctx, () -> {
             String since = ctx.queryParam("since");
             java.time.LocalDate sinceDate;

@@ -3,6 +3,8 @@ package io.mlconnector.app;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlconnector.cluster.LeaseHolder;
+import io.mlconnector.cluster.Leases;
 import io.mlconnector.config.ConnectorConfig;
 import io.mlconnector.freshbooks.CallbackRegistrar;
 import io.mlconnector.freshbooks.FreshBooksApiClient;
@@ -13,6 +15,7 @@ import io.mlconnector.freshbooks.TenantTokens;
 import io.mlconnector.freshbooks.WebhookSubscriptions;
 import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.mapping.MapperRegistry;
+import io.mlconnector.pipeline.DimensionTables;
 import io.mlconnector.pipeline.FetchStamps;
 import io.mlconnector.pipeline.InboxQueue;
 import io.mlconnector.pipeline.Outbox;
@@ -41,11 +44,14 @@ import io.mlconnector.store.InboxRepository;
 import io.mlconnector.store.InboxWriter;
 import io.mlconnector.store.OAuthGrantRepository;
 import io.mlconnector.store.SecretBox;
+import io.mlconnector.store.StoreKeyset;
 import io.mlconnector.store.TenantRepository;
+import io.mlconnector.web.AdminAuth;
 import io.mlconnector.web.ConnectorApp;
 import io.mlconnector.web.HealthRoutes;
 import io.mlconnector.web.WebhookIntake;
 import io.mlconnector.web.WebhookRoutes;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -70,17 +76,19 @@ public final class Connector implements AutoCloseable {
     private final ExecutorService background;
     private final InboxWriter inboxWriter;
     private final ConnectorApp app;
+    private final ConnectorApp admin;
     private final WebhookWorker worker;
     private final Pusher pusher;
     private final SweepScheduler sweeps;
     private final Operations operations;
 
     private Connector(Database database, ExecutorService background, InboxWriter inboxWriter, ConnectorApp app,
-                      WebhookWorker worker, Pusher pusher, SweepScheduler sweeps, Operations operations) {
+                      ConnectorApp admin, WebhookWorker worker, Pusher pusher, SweepScheduler sweeps, Operations operations) {
         this.database = database;
         this.background = background;
         this.inboxWriter = inboxWriter;
         this.app = app;
+        this.admin = admin;
         this.worker = worker;
         this.pusher = pusher;
         this.sweeps = sweeps;
@@ -91,8 +99,15 @@ public final class Connector implements AutoCloseable {
     public static Connector start(ConnectorConfig config, Clock clock) {
         JsonMapper json = PipelineJson.mapper();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Refusals first (a store that loses commits, a keyset that is not the store's), before anything runs.
         Database database = Database.open(config.store());
-        SecretBox secrets = SecretBox.open(config.secrets().keysetPath());
+        SecretBox secrets;
+        try {
+            secrets = StoreKeyset.open(database, config.secrets(), clock);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         TenantRepository tenants = new TenantRepository(database, clock);
         OAuthGrantRepository grants = new OAuthGrantRepository(database, secrets, clock);
         CallbackRepository callbacks = new CallbackRepository(database, secrets, clock, new SecureRandom());
@@ -125,18 +140,23 @@ public final class Connector implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         RecordApplier applier = new RecordApplier(database.jdbi(), MapperRegistry.standard(), new SignedRowLedger(json),
                 json, clock);
-        InboxQueue queue = new InboxQueue(database.jdbi(), pipe.coalesceWindow(), pipe.coalesceWindow().multipliedBy(10));
+        InboxQueue queue = new InboxQueue(database, pipe.coalesceWindow(), pipe.coalesceWindow().multipliedBy(10));
         FetchStamps fetchStamps = new FetchStamps(database.jdbi(), database.dialect());
-        WebhookWorker worker = new WebhookWorker(queue, new RecordFetcher(api, tokens, fetchStamps), applier, ROUTE, clock,
-                new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random), 4);
+        RecordFetcher fetcher = new RecordFetcher(api, tokens, fetchStamps);
+        WebhookWorker worker = new WebhookWorker(queue, key -> fetcher.fetch(key, null), applier, ROUTE, clock,
+                new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random),
+                new WebhookWorker.Claims(config.cluster().instanceId(), config.cluster().leaseDuration(),
+                        pipe.deadLetterAfter()), 4);
         Outbox outbox = new Outbox(database, json);
         TableRebuilds rebuilds = new TableRebuilds(database, json);
         PushRoutes routes = new PushRoutes(database.jdbi());
+        Leases leases = new Leases(database.jdbi(), config.cluster().instanceId(), config.cluster().leaseDuration());
         SchemaGuard guard = new SchemaGuard(database.jdbi(), ROUTE, clock, Duration.ofSeconds(30));
         Pusher pusher = new Pusher(outbox, rebuilds, routes, powerBi, provisioner, model, guard,
                 new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), clock),
                 new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random),
-                new Pusher.Target(ROUTE, pbi.workspaceId(), pbi.clientId()), clock, pipe.maxBatchRows(), MAX_BATCH_BYTES);
+                new Pusher.Target(ROUTE, pbi.workspaceId(), pbi.clientId()), clock, pipe.maxBatchRows(), MAX_BATCH_BYTES,
+                new LeaseHolder(leases, Pusher.leaseName(ROUTE)), new DimensionTables(database.jdbi(), pipe.dimensionRefreshInterval()));
         Sweeper sweeper = new Sweeper(api, tokens, fetchStamps, applier, ROUTE);
         RetentionTask retention = new RetentionTask(database.jdbi(), clock, pipe.retention()); // started and closed with sweeps
         ControlTotals controlTotals = new ControlTotals(database.jdbi(), json, powerBi, routes, tenants, model,
@@ -148,26 +168,39 @@ public final class Connector implements AutoCloseable {
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
         WebhookIntake intake = new WebhookIntake(callbacks, inboxWriter, subscriptions, background, meters, clock,
                 config.server().webhookStoreTimeout());
-        Operations operations = new Operations(tenants, oauth, new OAuthStates(clock, random), background, onboarding,
+        Operations operations = new Operations(tenants, oauth, new OAuthStates(database.jdbi(), clock, random, config.admin().connectLinkLifetime()), background, onboarding,
                 subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
-                pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter);
+                pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter, leases);
+        // Two surfaces (issue 10): the public one faces FreshBooks and browsers; status, metrics and actions are admin.
+        URI publicUrl = config.server().publicBaseUrl();
         ConnectorApp app = new ConnectorApp(config.server(), List.of(
                 new WebhookRoutes(intake),
                 new HealthRoutes(database),
-                new ApiRoutes(operations, meters),
-                new OAuthRoutes(operations)), json).start();
+                new OAuthRoutes(operations, "https".equalsIgnoreCase(publicUrl.getScheme()))), json).start();
+        ConnectorApp admin;
+        try {
+            admin = new ConnectorApp(config.admin().bindHost(), config.admin().port(), List.of(
+                    new AdminAuth(config.admin().token()),
+                    new ApiRoutes(operations, meters, publicUrl, config.admin().connectLinkLifetime())), json).start();
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
 
         registerPushGauges(meters, routes, outbox);
+        Gauge.builder("inbox_dead_letters", queue, InboxQueue::deadLetterCount)
+                .description("Records no longer fetched after pipeline.dead-letter-after failures; mlc status lists them")
+                .register(meters);
         worker.start(Duration.ofMillis(200));
         pusher.start();
         sweeps.start();
-        return new Connector(database, background, inboxWriter, app, worker, pusher, sweeps, operations);
+        return new Connector(database, background, inboxWriter, app, admin, worker, pusher, sweeps, operations);
     }
 
     /** What to alert on at the Power BI end: a paused route, rows quarantined, outcomes being found out. */
     private static void registerPushGauges(PrometheusMeterRegistry meters, PushRoutes routes, Outbox outbox) {
         Gauge.builder("powerbi_route_paused", routes, r -> r.find(ROUTE).filter(PushRoutes.Route::paused).isPresent() ? 1 : 0)
-                .description("1 while the route to Power BI is paused (401/403, Entra ID unreachable, dataset gone)")
+                .description("1 while the route to Power BI is paused (401/403, Entra ID unreachable, dataset gone, no dataset to be had)")
                 .register(meters);
         Gauge.builder("outbox_quarantined_batches", outbox, o -> o.quarantined().size())
                 .description("Batches (one row each, after bisection) Power BI refused; mlc status lists them")
@@ -176,8 +209,14 @@ public final class Connector implements AutoCloseable {
                 .description("Batches posted whose outcome is not known yet (being resolved)").register(meters);
     }
 
+    /** The public listener's port (webhooks, OAuth, health). */
     public int port() {
         return app.port();
+    }
+
+    /** The admin listener's port (status API, metrics, actions, connect links). */
+    public int adminPort() {
+        return admin.port();
     }
 
     /** What users and the CLI do with a running connector: connect, register, backfill, status. */
@@ -189,6 +228,7 @@ public final class Connector implements AutoCloseable {
     @Override
     public void close() {
         app.close();
+        admin.close();
         inboxWriter.close();
         worker.close();
         pusher.close();

@@ -1,5 +1,6 @@
 package io.mlconnector.app;
 
+import io.mlconnector.cluster.Leases;
 import io.mlconnector.freshbooks.FreshBooksOAuthClient;
 import io.mlconnector.freshbooks.OAuthStates;
 import io.mlconnector.freshbooks.ObjectType;
@@ -9,6 +10,7 @@ import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.pipeline.InboxQueue;
 import io.mlconnector.pipeline.Outbox;
 import io.mlconnector.pipeline.PushRoutes;
+import io.mlconnector.pipeline.RecordKey;
 import io.mlconnector.pipeline.Pusher;
 import io.mlconnector.pipeline.TableRebuilds;
 import io.mlconnector.pipeline.SchemaGuard;
@@ -49,6 +51,8 @@ public final class Operations {
     private static final Logger log = LoggerFactory.getLogger(Operations.class);
     /** The event name of a re-fetch asked for by {@link #replayRecord}; the worker treats it as any webhook. */
     public static final String REPLAY_EVENT = "replay.requested";
+    /** Dead letters the status lists (the newest); it counts them all. */
+    static final int DEAD_LETTERS_SHOWN = 5;
 
     private final TenantRepository tenants;
     private final FreshBooksOAuthClient oauth;
@@ -71,13 +75,14 @@ public final class Operations {
     private final ControlTotals controlTotals;
     private final SweepRuns sweepRuns;
     private final InboxWriter inboxWriter;
+    private final Leases leases;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
                InboxQueue inbox, Outbox outbox, SchemaGuard guard, TableRebuilds rebuilds, PushRoutes routes, Pusher pusher,
                DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock,
                SweepRuns sweepRuns,
-               ControlTotals controlTotals, InboxWriter inboxWriter) {
+               ControlTotals controlTotals, InboxWriter inboxWriter, Leases leases) {
         this.tenants = tenants;
         this.oauth = oauth;
         this.states = states;
@@ -99,23 +104,36 @@ public final class Operations {
         this.sweepRuns = sweepRuns;
         this.controlTotals = controlTotals;
         this.inboxWriter = inboxWriter;
+        this.leases = leases;
+    }
+
+    /** Where an admin-minted link sends the browser: FreshBooks' authorize page, and the secret its cookie keeps. */
+    public record ConnectStart(URI authorizationUrl, String browserSecret) {}
+
+    /**
+     * A one-time link value for connecting a business ({@code POST /api/connect/freshbooks} on the admin surface);
+     * without one, the public {@code /oauth/freshbooks/start} connects nothing.
+     */
+    public String mintConnectLink() {
+        return states.mintLink();
     }
 
     /**
-     * Where a user grants access: FreshBooks sends them back to our redirect URI with a code and the
-     * {@code state} issued here, which {@link #completeConnect} checks.
+     * Where a user grants access: consumes the link and issues a {@code state} bound to the browser (by
+     * {@link ConnectStart#browserSecret()}), which {@link #completeConnect} checks. Empty for an unknown, used or
+     * expired link.
      */
-    public URI beginConnect() {
-        return oauth.authorizationUrl(states.issue());
+    public java.util.Optional<ConnectStart> beginConnect(String link) {
+        return states.start(link).map(s -> new ConnectStart(oauth.authorizationUrl(s.state()), s.browserSecret()));
     }
 
     /**
      * The OAuth redirect came back: connects the businesses, registers their webhooks, and backfills
-     * them in the background. An unknown or reused {@code state} connects nothing.
+     * them in the background. An unknown or reused {@code state}, or one from another browser, connects nothing.
      */
-    public List<Tenant> completeConnect(String state, String authorizationCode) {
-        if (!states.consume(state)) {
-            throw new IllegalArgumentException("this authorization was not started here or has expired; start again");
+    public List<Tenant> completeConnect(String state, String browserSecret, String authorizationCode) {
+        if (!states.consume(state, browserSecret)) {
+            throw new IllegalArgumentException("this authorization was not started in this browser, or has expired; start again");
         }
         List<Tenant> connected = connect(authorizationCode);
         for (Tenant tenant : connected) {
@@ -192,13 +210,24 @@ public final class Operations {
         return outbox.replay(batchId, clock.instant());
     }
 
+    /**
+     * {@code mlc replay --dead-letters}: makes the dead-lettered records of a tenant ({@code null} or {@code all}: of
+     * every tenant) due again, attempts counted from zero; returns how many.
+     */
+    public int replayDeadLetters(String tenantId) {
+        String which = tenantId == null || tenantId.isBlank() || "all".equals(tenantId) ? null : tenant(tenantId).tenantId();
+        int requeued = inbox.requeueDeadLetters(which);
+        log.info("Replay of dead letters{}: {} records due again", which == null ? "" : " of " + which, requeued);
+        return requeued;
+    }
+
     /** What a replay by record queued, or a replay by listing started. */
     public record ReplayStarted(List<String> tenants, List<String> types, String objectId, LocalDate since) {}
 
     /**
      * {@code mlc replay --record}: puts a synthetic event for the record in the inbox (durably, as a webhook's), so
      * the worker fetches the current record and applies it: coalesced with webhooks, retried, and pushing nothing
-     * when the ledger already holds that version.
+     * when the ledger already holds that version. A record backing off or dead-lettered is due again at once.
      */
     public ReplayStarted replayRecord(String tenantId, String type, String objectId) {
         Tenant tenant = tenant(tenantId);
@@ -212,6 +241,7 @@ public final class Operations {
         InboxEvent event = new InboxEvent(clock.instant(), tenant.tenantId(), "replay", REPLAY_EVENT,
                 objectType.eventPrefix(), objectId, fields);
         inboxWriter.submit(event).orTimeout(30, TimeUnit.SECONDS).join();
+        inbox.requeue(new RecordKey(tenant.tenantId(), objectType.eventPrefix(), objectId)); // also ends a dead letter
         return new ReplayStarted(List.of(tenant.tenantId()), List.of(objectType.eventPrefix()), objectId, null);
     }
 
@@ -301,7 +331,8 @@ public final class Operations {
                          long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
                          List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
                          List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
-                         List<SweepRuns.LastRun> sweeps) {}
+                         List<SweepRuns.LastRun> sweeps, InboxQueue.DeadLetters deadLetters, String instanceId,
+                         List<Leases.Lease> leases) {}
 
     public Status status() {
         Instant oldestEvent = inbox.oldestPendingReceivedAt();
@@ -312,6 +343,7 @@ public final class Operations {
         return new Status(clock.instant(), workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
                 tenants.list(), inbox.totalCount(), inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(),
                 oldest, outbox.quarantined(), guard.verdicts(), current.orElse(null), rebuilds.pending(route),
-                controlTotals.latest(), sweepRuns.lastRuns());
+                controlTotals.latest(), sweepRuns.lastRuns(), inbox.deadLetters(DEAD_LETTERS_SHOWN), leases.instanceId(),
+                leases.all());
     }
 }

@@ -89,7 +89,12 @@ public final class DatasetCommand implements Runnable {
             PowerBiConnection powerBi = config.connect();
             DatasetProvisioner.Provisioned result = powerBi.provisioner().ensure(powerBi.workspaceId(), powerBi.model());
             PrintWriter out = spec.commandLine().getOut();
-            out.println((result.created() ? "Created dataset " : "Found dataset ") + describe(powerBi) + ": id " + result.datasetId());
+            if (powerBi.provisioner().adoptedDatasetId().isPresent()) { // its name need not be powerbi.dataset-name
+                out.println("Adopted dataset " + result.datasetId() + " (powerbi.dataset-id) in workspace " + powerBi.workspaceId());
+            } else {
+                out.println((result.created() ? "Created dataset " : "Found dataset ") + describe(powerBi) + ": id "
+                        + result.datasetId());
+            }
             if (!result.tablesPut().isEmpty()) {
                 out.println("Added tables: " + String.join(", ", result.tablesPut()));
             }
@@ -149,10 +154,20 @@ public final class DatasetCommand implements Runnable {
                 path.append(i == 0 ? '?' : '&').append("table=")
                         .append(java.net.URLEncoder.encode(tables.get(i), java.nio.charset.StandardCharsets.UTF_8));
             }
-            ConnectorService.Answer answer = new ConnectorService(service.baseUrl()).post(path.toString());
-            tools.jackson.databind.JsonNode body = answer.body() == null || answer.body().isBlank()
-                    ? tools.jackson.databind.node.MissingNode.getInstance()
-                    : tools.jackson.databind.json.JsonMapper.builder().build().readTree(answer.body());
+            ConnectorService.Answer answer = service.service().post(path.toString());
+            if (answer.status() == 404) { // the public listener, or not a connector: it has no such API
+                throw new CommandFailure("POST " + path + " answered HTTP 404: --url must be the connector's admin URL"
+                        + " (admin.bind-host and admin.port, default http://127.0.0.1:8081)");
+            }
+            tools.jackson.databind.JsonNode body;
+            try {
+                body = answer.body() == null || answer.body().isBlank()
+                        ? tools.jackson.databind.node.MissingNode.getInstance()
+                        : tools.jackson.databind.json.JsonMapper.builder().build().readTree(answer.body());
+            } catch (tools.jackson.core.JacksonException e) {
+                throw new CommandFailure("POST " + path + " answered HTTP " + answer.status() + " without JSON: is --url the"
+                        + " connector's admin URL?");
+            }
             if (answer.status() == 400) {
                 throw new CommandFailure(body.path("error").asString("the connector refused: HTTP 400"));
             }

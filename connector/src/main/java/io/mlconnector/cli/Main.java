@@ -1,19 +1,24 @@
 package io.mlconnector.cli;
 
 import io.mlconnector.config.ConfigException;
+import io.mlconnector.powerbi.NoDatasetException;
 import io.mlconnector.powerbi.PowerBiApiException;
 import io.mlconnector.powerbi.PowerBiAuthException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The {@code mlc} command line: one subcommand per user task. */
 @Command(name = "mlc",
         mixinStandardHelpOptions = true,
         version = "ml-connector 0.1.0",
         description = "Streams FreshBooks accounting data into Power BI push datasets.",
-        subcommands = {ServeCommand.class, StatusCommand.class, ReplayCommand.class, DatasetCommand.class,
-                DemoCommand.class, SimCommand.class})
+        subcommands = {ServeCommand.class, ConnectCommand.class, StatusCommand.class, ReplayCommand.class,
+                DatasetCommand.class, DemoCommand.class, SimCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, print the Java stack trace too.")
+    boolean verbose;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -33,12 +38,39 @@ public final class Main implements Runnable {
                 cmd.getErr().println(e.getMessage());
                 return 1;
             }
+            if (e instanceof NoDatasetException noDataset) { // what is wrong, then what to do
+                cmd.getErr().println("Power BI: " + noDataset.reason() + " " + noDataset.fix());
+                return 1;
+            }
             if (e instanceof PowerBiApiException || e instanceof PowerBiAuthException) {
                 cmd.getErr().println("Power BI: " + e.getMessage());
                 return 1;
             }
-            throw e;
+            // Anything else: one line that names the cause; the trace only when asked for.
+            cmd.getErr().println(Mistakes.explain(e));
+            if (verbose(parsed)) {
+                e.printStackTrace(cmd.getErr());
+            } else {
+                cmd.getErr().println("(--verbose shows the stack trace)");
+            }
+            return 1;
+        }).setParameterExceptionHandler((e, args) -> {
+            // A mistyped option or value: its message and where to look, not the whole usage.
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println(e.getMessage());
+            cmd.getErr().println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
+    }
+
+    /** {@code --verbose} anywhere on the line (it is inherited by every subcommand). */
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

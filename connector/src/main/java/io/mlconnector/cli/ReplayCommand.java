@@ -20,13 +20,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends a quarantined batch again (after its cause is fixed; {@code mlc status} lists them), or re-fetches current
- * FreshBooks records: one record through the inbox, or a tenant's records through a sweep.
+ * FreshBooks records: one record through the inbox, the dead-lettered ones, or a tenant's records through a sweep.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {
                 "mlc replay BATCH_ID: queue a quarantined batch for another push (fix its cause first; `mlc status` "
                         + "lists them). Exit 1 when the batch is not quarantined.",
-                "mlc replay --tenant T --record TYPE:ID: re-fetch one record from FreshBooks, as a webhook would.",
+                "mlc replay --tenant T --record TYPE:ID: re-fetch one record from FreshBooks, as a webhook would "
+                        + "(also when it was dead-lettered).",
+                "mlc replay --dead-letters [--tenant T]: re-fetch the records whose fetch failed too often (`mlc status` "
+                        + "lists them; fix the cause first), of every tenant or of one.",
                 "mlc replay --tenant T [--type TYPE] [--since YYYY-MM-DD]: re-fetch the tenant's records (of that type, "
                         + "changed since that Eastern date; default every type, all records) in the background.",
                 "A re-fetched record that Power BI already holds at that version pushes nothing (the ledger), so "
@@ -46,6 +49,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "One record to re-fetch, e.g. invoice:1234; TYPE is one of: ${COMPLETION-CANDIDATES}.",
             completionCandidates = RecordTypes.class)
     String record;
+
+    @Option(names = "--dead-letters",
+            description = "Re-fetch the dead-lettered records (of --tenant, else of every tenant), attempts counted from zero.")
+    boolean deadLetters;
 
     @Option(names = "--type", paramLabel = "TYPE",
             description = "Re-fetch only this type's records; one of: ${COMPLETION-CANDIDATES}.",
@@ -77,6 +84,13 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (deadLetters) {
+            if (batchId != null || record != null || type != null || since != null) {
+                throw usage("--dead-letters re-queues dead-lettered records (of --tenant, or all); BATCH_ID, --record, "
+                        + "--type and --since do not go with it");
+            }
+            return replayDeadLetters();
+        }
         if (batchId != null) {
             if (tenant != null || record != null || type != null || since != null) {
                 throw usage("BATCH_ID replays a quarantined batch; --tenant, --record, --type and --since re-fetch "
@@ -85,7 +99,8 @@ public final class ReplayCommand implements Callable<Integer> {
             return replayBatch();
         }
         if (tenant == null) {
-            throw usage("give BATCH_ID (a quarantined batch), or --tenant with --record TYPE:ID or [--type] [--since]");
+            throw usage("give BATCH_ID (a quarantined batch), --dead-letters [--tenant T], or --tenant with "
+                    + "--record TYPE:ID or [--type] [--since]");
         }
         return record != null ? replayRecord() : replayListing();
     }
@@ -107,6 +122,16 @@ public final class ReplayCommand implements Callable<Integer> {
         post("/api/replay/record?tenant=" + encode(tenant) + "&type=" + encode(recordType) + "&id=" + encode(id));
         spec.commandLine().getOut().println("Queued a re-fetch of " + recordType + " " + id + " of tenant " + tenant
                 + " from FreshBooks (pushes only if it changed; `mlc status` shows progress).");
+        return 0;
+    }
+
+    private int replayDeadLetters() {
+        String path = "/api/replay/dead-letters" + (tenant == null ? "" : "?tenant=" + encode(tenant));
+        long requeued = post(path).path("requeued").asLong();
+        String of = tenant == null || "all".equals(tenant) ? "" : " of tenant " + tenant;
+        spec.commandLine().getOut().println(requeued == 0 ? "No dead-lettered records" + of + "; nothing re-queued."
+                : "Re-queued " + requeued + " dead-lettered record" + (requeued == 1 ? "" : "s") + of
+                + ": each is fetched from FreshBooks again, attempts counted from zero (`mlc status` shows progress).");
         return 0;
     }
 
@@ -132,7 +157,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private JsonNode post(String path) {
-        ConnectorService.Answer answer = new ConnectorService(service.baseUrl()).post(path);
+        ConnectorService.Answer answer = service.service().post(path);
         JsonNode body;
         try {
             body = answer.body() == null || answer.body().isBlank() ? JsonMapper.builder().build().createObjectNode()
@@ -143,7 +168,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (answer.status() == 400 || answer.status() == 404) {
             throw new CommandFailure(body.path("error").asString("the connector refused: HTTP " + answer.status()));
         }
-        if (answer.status() != 202) {
+        if (answer.status() != 200 && answer.status() != 202) {
             throw new CommandFailure("POST " + path + " answered HTTP " + answer.status());
         }
         return body;
@@ -151,7 +176,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private int replayBatch() {
         String path = "/api/batches/" + encode(batchId) + "/replay";
-        ConnectorService.Answer answer = new ConnectorService(service.baseUrl()).post(path);
+        ConnectorService.Answer answer = service.service().post(path);
         if (answer.status() == 200) {
             spec.commandLine().getOut().println("Batch " + batchId + " is replayed: queued again, or, when its record "
                     + "changed since, cancelled with its reversal so the record's current rows go (`mlc status` shows progress).");

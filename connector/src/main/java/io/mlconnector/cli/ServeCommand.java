@@ -2,6 +2,7 @@ package io.mlconnector.cli;
 
 import io.mlconnector.app.Connector;
 import io.mlconnector.config.ConfigLoader;
+import io.mlconnector.config.LogFormat;
 import io.mlconnector.config.ConnectorConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** Runs the connector service until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the connector service: webhook endpoint, pipeline, status API (Ctrl-C to stop).")
+        description = "Run the connector service: public webhook and OAuth listener, pipeline, admin listener (Ctrl-C to stop).")
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--config", defaultValue = ConfigLoader.FILE_NAME,
@@ -22,14 +23,20 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConnectorConfig config = new ConfigLoader().load(configFile, System.getenv());
+        if (config.log().format() != LogFormat.atStartUp(System.getenv())) {
+            config.log().format().apply(); // log.format from the file: logback.xml only saw the environment
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Connector connector = Connector.start(config, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             connector.close();
             stopped.countDown();
         }));
-        System.out.println("ml-connector listening on port " + connector.port() + "; webhooks at "
-                + config.server().publicBaseUrl() + "/hooks/freshbooks/...");
+        System.out.println("ml-connector: public listener on port " + connector.port() + " (webhooks at "
+                + config.server().publicBaseUrl() + "/hooks/freshbooks/..., OAuth, /health)");
+        System.out.println("admin listener at http://" + config.admin().bindHost() + ":" + connector.adminPort()
+                + " (/api/status, /metrics" + (config.admin().token() == null ? "" : "; needs admin.token") + ")");
+        System.out.println("To connect a business: mlc connect freshbooks, then open the link it prints.");
         stopped.await();
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.mlconnector.cli;
 
 import io.mlconnector.sim.Simulators;
+import io.mlconnector.sim.common.Loopback;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,13 @@ import picocli.CommandLine.Option;
         description = "Run the FreshBooks, Entra ID and Power BI simulators until stopped (Ctrl-C).")
 public final class SimCommand implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "8440", description = "First port; the simulators take consecutive ports, 0 = any free ports (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8440", converter = Converters.Port.class, description = "First port; the simulators take consecutive ports, 0 = any free ports (default ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--bind-host", defaultValue = Loopback.HOST, description = "Address to listen on; the simulators "
+            + "approve OAuth and hand out tokens to anyone, so keep loopback unless others must reach them, e.g. 0.0.0.0 "
+            + "(default ${DEFAULT-VALUE}).")
+    String bindHost;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for generated data (default ${DEFAULT-VALUE}).")
     long seed;
@@ -29,7 +35,7 @@ public final class SimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Simulators simulators = Simulators.start(port, seed, Clock.systemUTC());
+        Simulators simulators = Simulators.start(bindHost, port, Simulators.Options.defaults(seed), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulators.close();

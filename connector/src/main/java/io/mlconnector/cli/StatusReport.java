@@ -27,7 +27,7 @@ final class StatusReport {
                 + orDash(text(status.path("datasetId"))) + " in workspace " + orDash(text(status.path("workspaceId"))));
 
         List<JsonNode> tenants = status.path("tenants").values().stream().toList();
-        lines.add("Tenants: " + (tenants.isEmpty() ? "none connected (connect a business: /oauth/freshbooks/start)"
+        lines.add("Tenants: " + (tenants.isEmpty() ? "none connected (connect a business: mlc connect freshbooks)"
                 : tenants.size()));
         for (JsonNode tenant : tenants) {
             String reason = text(tenant.path("statusReason"));
@@ -58,6 +58,15 @@ final class StatusReport {
         } else {
             lines.add("Power BI: not reached yet");
         }
+        String self = text(status.path("instanceId"));
+        for (JsonNode lease : status.path("leases").values()) {
+            String owner = text(lease.path("owner"));
+            Instant expires = instant(lease.path("expiresAt"));
+            boolean live = expires == null || at == null || expires.isAfter(at);
+            lines.add("  " + orDash(text(lease.path("name"))) + " owned by " + orDash(owner)
+                    + (owner != null && owner.equals(self) ? " (this instance)" : "")
+                    + (live ? "" : " (expired " + age(Duration.between(expires, at)) + " ago; another instance takes it over)"));
+        }
         for (JsonNode rebuild : status.path("rebuilding").values()) {
             lines.add("  rebuilding " + orDash(text(rebuild.path("table"))) + " from the ledger: "
                     + orDash(text(rebuild.path("reason"))));
@@ -78,8 +87,27 @@ final class StatusReport {
             lines.add("  " + orDash(text(batch.path("batchId"))) + "  " + orDash(text(batch.path("table")))
                     + " (" + number(batch.path("rowCount")) + " rows): " + orDash(text(batch.path("lastError"))));
         }
+        deadLetters(status.path("deadLetters"), lines);
         controlTotals(status.path("controlTotals").values().stream().toList(), at, lines);
         return lines;
+    }
+
+    /** "Dead letters: 3 (…)", then the newest, each with its reason and the command that queues it again. */
+    private static void deadLetters(JsonNode deadLetters, List<String> lines) {
+        long count = deadLetters.path("count").asLong(0);
+        lines.add("Dead letters (records whose fetch kept failing): " + (count == 0 ? "none"
+                : count + " (after fixing the cause: mlc replay --dead-letters)"));
+        List<JsonNode> newest = deadLetters.path("newest").values().stream().toList();
+        for (JsonNode letter : newest) {
+            Instant since = instant(letter.path("since"));
+            lines.add("  " + orDash(text(letter.path("tenantId"))) + " " + orDash(text(letter.path("record"))) + " ("
+                    + number(letter.path("attempts")) + " attempts, since " + (since == null ? "-" : since) + "): "
+                    + orDash(text(letter.path("reason"))));
+            lines.add("    fix: " + orDash(text(letter.path("fix"))));
+        }
+        if (count > newest.size()) {
+            lines.add("  … and " + (count - newest.size()) + " more");
+        }
     }
 
     /**

@@ -22,14 +22,24 @@ public final class ConfigKeys {
             + " user:clients:read user:bills:read user:bill_payments:read user:bill_vendors:read user:credit_notes:read"
             + " user:other_income:read user:account:read";
 
+    public static final String DEFAULT_KEYSET_PATH = "~/.config/ml-connector/keyset.json";
+
     public static final List<ConfigKey> ALL = List.of(
             optional("server.bind-host", TEXT, "127.0.0.1",
                     "Address the HTTP server listens on; use 0.0.0.0 to accept connections from other machines."),
-            optional("server.port", INT, "8080", "TCP port of the HTTP server (0 picks a free port)."),
+            optional("server.port", INT, "8080", "TCP port of the public HTTP server: webhooks, OAuth, /health (0 picks a free port)."),
             required("server.public-base-url", URL,
                     "The https URL at which FreshBooks reaches this server (webhooks are registered under it), e.g. https://hooks.example.com."),
             optional("server.webhook-store-timeout", DURATION, "5s",
                     "How long a webhook request waits for its event to reach the disk before answering 503."),
+
+            optional("admin.bind-host", TEXT, "127.0.0.1",
+                    "Address of the admin listener (status API, metrics, replays, connect links); anything but loopback requires admin.token."),
+            optional("admin.port", INT, "8081", "TCP port of the admin listener (0 picks a free port)."),
+            optional("admin.token", SECRET, null,
+                    "Bearer token every admin request must carry (Authorization: Bearer <token>) when set; required when admin.bind-host is not loopback. Set it here or in the environment, never on a command line."),
+            optional("admin.connect-link-lifetime", DURATION, "15m",
+                    "How long a one-time link to connect a FreshBooks business (mlc connect freshbooks) stays valid."),
 
             optional("store.jdbc-url", TEXT, DEFAULT_JDBC_URL,
                     "JDBC URL of the store: an H2 file (single box) or jdbc:postgresql://... (cluster)."
@@ -38,8 +48,10 @@ public final class ConfigKeys {
             optional("store.password", SECRET, "", "Database password."),
             optional("store.pool-size", INT, "10", "Maximum database connections (1-200)."),
 
-            optional("secrets.keyset-path", PATH, "./data/keyset.json",
-                    "Tink keyset that encrypts tokens and verifiers at rest; created (owner-only) on first start. Back it up apart from the database."),
+            optional("secrets.keyset-path", PATH, DEFAULT_KEYSET_PATH,
+                    "Tink keyset file that encrypts tokens and verifiers at rest: created (owner-only, mode 0600) at the store's first start, and every instance on that store needs a copy (one that cannot decrypt the store's key-check value refuses to start). The default lies outside the data folder, so a copy of ./data does not carry the key; back it up apart from the database. A leading ~/ means the user's home folder."),
+            optional("secrets.keyset", SECRET, null,
+                    "The keyset itself (its JSON), usually as ML_CONNECTOR_SECRETS_KEYSET from a secret store; when set it wins over secrets.keyset-path, and no keyset file is read or created."),
 
             optional("freshbooks.api-base-url", URL, "https://api.freshbooks.com", "FreshBooks API host."),
             optional("freshbooks.auth-base-url", URL, "https://auth.freshbooks.com", "FreshBooks authorization (browser) host."),
@@ -56,6 +68,8 @@ public final class ConfigKeys {
             optional("powerbi.api-base-url", URL, "https://api.powerbi.com", "Power BI REST API host."),
             required("powerbi.workspace-id", TEXT, "the id of the Power BI workspace the service principal is a Member of"),
             optional("powerbi.dataset-name", TEXT, "ml-connector", "Name of the push dataset the connector creates and fills."),
+            optional("powerbi.dataset-id", TEXT, null,
+                    "Id of an existing push dataset to adopt instead of finding one by name or creating one (e.g. where Power BI refuses creation). It must be in the workspace; the connector never creates a dataset then, reports how its tables differ from the mapping, and clears and refills it from its ledger, so it holds exactly the connector's rows."),
             optional("powerbi.request-timeout", DURATION, "60s",
                     "How long one Power BI request may take; a POST still unanswered then has an unknown outcome, which the connector resolves before posting again."),
             optional("powerbi.trusted-certificate-pem", PATH, null,
@@ -70,6 +84,17 @@ public final class ConfigKeys {
                     "How long processed webhook events and rows of sent Power BI batches are kept before an hourly task deletes them."),
             optional("pipeline.control-totals-interval", DURATION, "10m",
                     "How often the count and money totals of every table and tenant are compared between the ledger and Power BI (Execute Queries); a table that differs twice in a row is rebuilt."),
+
+            optional("pipeline.dead-letter-after", INT, "10",
+                    "Failed fetches of one record before it is dead-lettered (listed by mlc status, re-queued by mlc replay)."),
+
+            optional("pipeline.dimension-refresh-interval", DURATION, "10m",
+                    "At most how often a dimension table (clients, vendors, accounts, expense categories) whose keys changed is reloaded in Power BI with one row per key; new keys go at once. Each reload sends the whole table: a longer interval spends less of the row quota."),
+
+            optional("cluster.instance-id", TEXT, null,
+                    "This instance's name in leases and claims, unique per instance sharing a PostgreSQL store; defaults to <host name>-<process id>."),
+            optional("cluster.lease-duration", DURATION, "30s",
+                    "How long an instance owns a job (such as the push stream to Power BI) unless it renews it; another instance takes over after that."),
 
             optional("log.format", LOG_FORMAT, "text", "Log output: text (human-readable) or json (one JSON object per line)."));
 

@@ -83,7 +83,7 @@ public final class ConfigLoader {
             return;
         }
         if (!root.isObject()) {
-            problems.add(FILE_NAME + ": must be a mapping of topics (server, store, secrets, freshbooks, powerbi, pipeline, log).");
+            problems.add(FILE_NAME + ": must be a mapping of topics (server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log).");
             return;
         }
         flatten("", root, raw, problems);
@@ -145,9 +145,15 @@ public final class ConfigLoader {
         URI publicBaseUrl = v.url("server.public-base-url");
         var server = new ConnectorConfig.Server(v.text("server.bind-host"), v.integer("server.port", 0, 65535),
                 publicBaseUrl, v.duration("server.webhook-store-timeout"));
+        var admin = new ConnectorConfig.Admin(v.text("admin.bind-host"), v.integer("admin.port", 0, 65535),
+                emptyToNull(v.text("admin.token")), v.duration("admin.connect-link-lifetime"));
+        if (admin.token() == null && admin.bindHost() != null && !isLoopback(admin.bindHost())) {
+            v.problems.add("admin.token: missing; admin.bind-host '" + admin.bindHost() + "' is not loopback, so the admin"
+                    + " listener needs a token. Set admin.token in " + FILE_NAME + " or ML_CONNECTOR_ADMIN_TOKEN.");
+        }
         var store = new ConnectorConfig.Store(v.text("store.jdbc-url"), v.text("store.username"),
                 v.text("store.password"), v.integer("store.pool-size", 1, 200));
-        var secrets = new ConnectorConfig.Secrets(v.path("secrets.keyset-path"));
+        var secrets = new ConnectorConfig.Secrets(v.path("secrets.keyset-path"), emptyToNull(v.text("secrets.keyset")));
         URI redirectUri = v.url("freshbooks.redirect-uri");
         if (redirectUri == null && publicBaseUrl != null) {
             redirectUri = URI.create(stripSlash(publicBaseUrl.toString()) + "/oauth/freshbooks/callback");
@@ -156,14 +162,40 @@ public final class ConfigLoader {
                 v.text("freshbooks.client-id"), v.text("freshbooks.client-secret"), redirectUri, v.list("freshbooks.scopes"));
         var powerbi = new ConnectorConfig.PowerBi(v.url("powerbi.authority-host"), v.text("powerbi.tenant-id"),
                 v.text("powerbi.client-id"), v.text("powerbi.client-secret"), v.url("powerbi.api-base-url"),
-                v.text("powerbi.workspace-id"), v.text("powerbi.dataset-name"), v.path("powerbi.trusted-certificate-pem"),
+                v.text("powerbi.workspace-id"), v.text("powerbi.dataset-name"), emptyToNull(v.text("powerbi.dataset-id")), v.path("powerbi.trusted-certificate-pem"),
                 v.duration("powerbi.request-timeout"));
         var pipeline = new ConnectorConfig.Pipeline(v.duration("pipeline.coalesce-window"),
                 v.integer("pipeline.max-batch-rows", 1, 10_000), v.duration("pipeline.sweep-interval"),
                 v.duration("pipeline.sweep-overlap"), v.duration("pipeline.retention"),
-                v.duration("pipeline.control-totals-interval"));
+                v.duration("pipeline.control-totals-interval"), v.integer("pipeline.dead-letter-after", 1, 1000),
+                v.duration("pipeline.dimension-refresh-interval"));
+        String instanceId = v.text("cluster.instance-id");
+        var cluster = new ConnectorConfig.Cluster(instanceId != null ? instanceId : defaultInstanceId(),
+                v.duration("cluster.lease-duration"));
         var log = new ConnectorConfig.Log(v.logFormat("log.format"));
-        return new ConnectorConfig(server, store, secrets, freshbooks, powerbi, pipeline, log);
+        return new ConnectorConfig(server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log);
+    }
+
+    /** Loopback by its text only (no name lookup): localhost, 127.x.x.x or ::1. */
+    static boolean isLoopback(String host) {
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]")
+                || h.equals("0:0:0:0:0:0:0:1");
+    }
+
+    /** An optional key set to "" (e.g. an empty environment variable) means not set. */
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private static String stripSlash(String url) {
@@ -273,7 +305,8 @@ public final class ConfigLoader {
                 return null;
             }
             try {
-                return Path.of(text);
+                // "~/" is the home folder, as in a shell: the keyset's default lives there, apart from ./data.
+                return text.startsWith("~/") ? Path.of(System.getProperty("user.home"), text.substring(2)) : Path.of(text);
             } catch (InvalidPathException e) {
                 bad(key, "must be a file path");
                 return null;
@@ -301,7 +334,7 @@ public final class ConfigLoader {
     }
 
     /** Parses 500ms, 2s, 15m, 1h, 1d or an ISO-8601 duration (PT2S); null when neither. */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (m.matches() && m.group(1).length() <= 9) { // longer numbers are typos, not durations
             long amount = Long.parseLong(m.group(1));

@@ -11,18 +11,20 @@ import java.util.Objects;
  * every key, default and environment name is listed in {@link ConfigKeys} and in docs/configuration.md.
  * Secrets are masked in every {@code toString}.
  */
-public record ConnectorConfig(Server server, Store store, Secrets secrets, FreshBooks freshbooks, PowerBi powerbi,
-                              Pipeline pipeline, Log log) {
+public record ConnectorConfig(Server server, Admin admin, Store store, Secrets secrets, FreshBooks freshbooks, PowerBi powerbi,
+                              Pipeline pipeline, Cluster cluster, Log log) {
 
     static final String MASK = "****";
 
     public ConnectorConfig {
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(freshbooks, "freshbooks");
         Objects.requireNonNull(powerbi, "powerbi");
         Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(log, "log");
     }
 
@@ -33,6 +35,20 @@ public record ConnectorConfig(Server server, Store store, Secrets secrets, Fresh
      */
     public record Server(String bindHost, int port, URI publicBaseUrl, Duration webhookStoreTimeout) {}
 
+    /**
+     * The admin listener: status, metrics and actions, apart from the public one that faces FreshBooks.
+     *
+     * @param token               bearer token required on every admin request, or {@code null} (loopback only)
+     * @param connectLinkLifetime how long a one-time link to connect a business stays valid
+     */
+    public record Admin(String bindHost, int port, String token, Duration connectLinkLifetime) {
+        @Override
+        public String toString() {
+            return "Admin[bindHost=" + bindHost + ", port=" + port + ", token=" + (token == null ? null : MASK)
+                    + ", connectLinkLifetime=" + connectLinkLifetime + "]";
+        }
+    }
+
     /** The database: H2 file (default) or PostgreSQL. */
     public record Store(String jdbcUrl, String username, String password, int poolSize) {
         @Override
@@ -42,8 +58,28 @@ public record ConnectorConfig(Server server, Store store, Secrets secrets, Fresh
         }
     }
 
-    /** Where the Tink keyset that encrypts tokens and verifiers lives (outside the database). */
-    public record Secrets(Path keysetPath) {}
+    /**
+     * Where the Tink keyset that encrypts tokens and verifiers lives (outside the database).
+     *
+     * @param keysetJson the keyset itself (secrets.keyset, e.g. from ML_CONNECTOR_SECRETS_KEYSET), or {@code null};
+     *                   when set it wins over {@code keysetPath}
+     */
+    public record Secrets(Path keysetPath, String keysetJson) {
+        public Secrets(Path keysetPath) {
+            this(keysetPath, null);
+        }
+
+        /** Where the keyset comes from, for messages: the variable or the file. */
+        public String source() {
+            return keysetJson != null ? "secrets.keyset (ML_CONNECTOR_SECRETS_KEYSET)"
+                    : "secrets.keyset-path " + keysetPath.toAbsolutePath();
+        }
+
+        @Override
+        public String toString() {
+            return "Secrets[keysetPath=" + keysetPath + ", keysetJson=" + (keysetJson == null ? "-" : MASK) + "]";
+        }
+    }
 
     /** The FreshBooks OAuth app and API hosts. */
     public record FreshBooks(URI apiBaseUrl, URI authBaseUrl, String clientId, String clientSecret, URI redirectUri,
@@ -62,16 +98,17 @@ public record ConnectorConfig(Server server, Store store, Secrets secrets, Fresh
     /**
      * The Entra ID service principal and the Power BI target.
      *
+     * @param datasetId             an existing dataset to adopt (powerbi.dataset-id), or {@code null}: find by name or create
      * @param trustedCertificatePem an extra CA certificate (PEM file) to trust, or {@code null}; used for the simulator
      * @param requestTimeout        how long one request may take
      */
     public record PowerBi(URI authorityHost, String tenantId, String clientId, String clientSecret, URI apiBaseUrl,
-                          String workspaceId, String datasetName, Path trustedCertificatePem, Duration requestTimeout) {
+                          String workspaceId, String datasetName, String datasetId, Path trustedCertificatePem, Duration requestTimeout) {
         @Override
         public String toString() {
             return "PowerBi[authorityHost=" + authorityHost + ", tenantId=" + tenantId + ", clientId=" + clientId
                     + ", clientSecret=" + MASK + ", apiBaseUrl=" + apiBaseUrl + ", workspaceId=" + workspaceId
-                    + ", datasetName=" + datasetName + ", trustedCertificatePem=" + trustedCertificatePem
+                    + ", datasetName=" + datasetName + ", datasetId=" + datasetId + ", trustedCertificatePem=" + trustedCertificatePem
                     + ", requestTimeout=" + requestTimeout + "]";
         }
     }
@@ -85,9 +122,20 @@ public record ConnectorConfig(Server server, Store store, Secrets secrets, Fresh
      * @param sweepOverlap   how far before the last watermark a sweep starts (DESIGN §1: one day)
      * @param retention      how long processed inbox events and sent outbox rows and batches are kept
      * @param controlTotalsInterval how often the ledger's totals are compared with Power BI's
+     * @param deadLetterAfter how many failed fetches of one record before it is dead-lettered
+     * @param dimensionRefreshInterval at most how often a dimension table with changed keys is reloaded
      */
     public record Pipeline(Duration coalesceWindow, int maxBatchRows, Duration sweepInterval, Duration sweepOverlap,
-                           Duration retention, Duration controlTotalsInterval) {}
+                           Duration retention, Duration controlTotalsInterval, int deadLetterAfter,
+                           Duration dimensionRefreshInterval) {}
+
+    /**
+     * Several instances on one PostgreSQL (DESIGN §6).
+     *
+     * @param instanceId    this instance's name in leases and work claims (default: host name and process id)
+     * @param leaseDuration how long a lease (such as a route's push stream) lasts unless its owner renews it
+     */
+    public record Cluster(String instanceId, Duration leaseDuration) {}
 
     /** Log output format. */
     public record Log(LogFormat format) {}

@@ -17,6 +17,16 @@ public enum LogFormat {
         return LogFormat.valueOf(text.trim().toUpperCase(Locale.ROOT));
     }
 
+    /** The format logback.xml chose at start-up: {@code ML_CONNECTOR_LOG_FORMAT}, else text. */
+    public static LogFormat atStartUp(java.util.Map<String, String> environment) {
+        String value = environment.get(PROPERTY);
+        try {
+            return value == null ? TEXT : parse(value);
+        } catch (IllegalArgumentException e) {
+            return TEXT;
+        }
+    }
+
     /** Re-reads logback.xml with this format; the environment variable alone already works at start-up. */
     public void apply() {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {

@@ -12,6 +12,7 @@ import io.mlconnector.store.Callback;
 import io.mlconnector.store.Tenant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The whole flow on one machine: the simulators, a connector configured against them, and the steps a
@@ -40,7 +42,7 @@ public final class DemoWorld implements AutoCloseable {
 
     private final Simulators simulators;
     private final String configYaml;
-    private final ConnectorConfig config;
+    private ConnectorConfig config; // the running connector's: the YAML with its environment on top
     private final Clock clock;
     private Connector connector;
 
@@ -81,14 +83,56 @@ public final class DemoWorld implements AutoCloseable {
 
     /** Starts the simulators and a connector against them (no tenant connected yet). */
     public static DemoWorld start(Options options, Clock clock) {
+        DemoWorld world = withoutConnector(options, clock);
+        try {
+            world.startConnector(Map.of());
+            world.connector.operations().awaitPowerBi(Duration.ofSeconds(60));
+            return world;
+        } catch (RuntimeException e) {
+            world.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the simulators only, for a connector in this process started later by {@link #startConnector}: a test
+     * first switches the simulators' behaviour (e.g. Power BI refusing to create datasets).
+     */
+    public static DemoWorld withoutConnector(Options options, Clock clock) {
+        int port = freePort();
+        return simulated(options, port, URI.create("http://127.0.0.1:" + port), clock);
+    }
+
+    /**
+     * Starts the connector in this process with {@code environment} ({@code ML_CONNECTOR_*}) over the world's YAML,
+     * as a user's environment would override the file. Does not wait for Power BI: it may be meant to pause.
+     */
+    public void startConnector(Map<String, String> environment) {
+        if (connector != null) {
+            throw new IllegalStateException("the connector runs already");
+        }
+        config = new ConfigLoader().parse(configYaml, environment);
+        connector = Connector.start(config, clock);
+    }
+
+    /**
+     * Starts the simulators only, with a connector configuration whose public base URL is a load balancer's on a
+     * free loopback port: the connectors run in other processes behind it ({@link ConnectorCluster}), each on the
+     * port its {@code ML_CONNECTOR_SERVER_PORT} gives. {@link #connector()} is null; use
+     * {@link #connectThroughBrowser()} and {@link #awaitWebhooksVerified(Duration)}.
+     */
+    public static DemoWorld forCluster(Options options, Clock clock) {
+        return simulated(options, 0, URI.create("http://127.0.0.1:" + freePort()), clock);
+    }
+
+    /** The simulators, the connector's OAuth app at FreshBooks and its configuration; no connector yet. */
+    private static DemoWorld simulated(Options options, int port, URI publicUrl, Clock clock) {
         Simulators simulators = Simulators.start(options.simulatorPort(), new Simulators.Options(options.seed(),
                 options.powerBiTokenLifetime(),
                 FreshBooksConfig.Behaviour.strict().withAccessTokenSeconds(options.freshBooksAccessTokenSeconds())),
                 clock);
         try {
             Files.createDirectories(options.dataDir());
-            int port = freePort();
-            URI publicUrl = URI.create("http://127.0.0.1:" + port);
             FreshBooksSimulator freshBooks = simulators.freshBooks();
             freshBooks.registerApp(new OAuthApp(CLIENT_ID, CLIENT_SECRET,
                     List.of(publicUrl + "/oauth/freshbooks/callback"), FreshBooksConfig.allScopes()));
@@ -98,6 +142,8 @@ public final class DemoWorld implements AutoCloseable {
                     "server:",
                     "  port: " + port,
                     "  public-base-url: " + publicUrl,
+                    "admin:",
+                    "  port: 0", // any free port; a child process gets its own through ML_CONNECTOR_ADMIN_PORT
                     "store:",
                     options.store() == null
                             ? "  jdbc-url: jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("ml-connector")
@@ -123,12 +169,10 @@ public final class DemoWorld implements AutoCloseable {
                     "  trusted-certificate-pem: " + pem.toAbsolutePath(),
                     "pipeline:",
                     "  coalesce-window: " + options.coalesceWindow().toMillis() + "ms",
+                    "  dimension-refresh-interval: 15s", // a renamed client shows within seconds
                     "");
             ConnectorConfig config = new ConfigLoader().parse(yaml, Map.of());
-            DemoWorld world = new DemoWorld(simulators, yaml, config, clock);
-            world.connector = Connector.start(config, clock);
-            world.connector.operations().awaitPowerBi(Duration.ofSeconds(60));
-            return world;
+            return new DemoWorld(simulators, yaml, config, clock);
         } catch (IOException e) {
             simulators.close();
             throw new UncheckedIOException(e);
@@ -177,25 +221,120 @@ public final class DemoWorld implements AutoCloseable {
         connector.operations().awaitPowerBi(Duration.ofSeconds(60));
     }
 
+    /** As {@link #restartConnector()}, with {@code environment} ({@code ML_CONNECTOR_*}) over the world's YAML. */
+    public void restartConnector(Map<String, String> environment) {
+        stopConnector();
+        startConnector(environment);
+        connector.operations().awaitPowerBi(Duration.ofSeconds(60));
+    }
+
     /**
      * Connects the demo owner's businesses (Acme, Globex) and one more user's business (Initech): two
      * OAuth authorizations through the simulator's real authorize and token endpoints.
      */
     public List<Tenant> connectBusinesses() {
         FreshBooksSimulator freshBooks = simulators.freshBooks();
-        SimUser initech = freshBooks.users().stream().filter(u -> u.email().equals("ops@initech.example")).findFirst()
-                .orElseGet(() -> freshBooks.createUser("ops@initech.example", "Initech", "USD"));
         List<Tenant> tenants = new ArrayList<>();
-        for (SimUser user : List.of(FreshBooksConfig.DEMO_OWNER, initech)) {
+        for (SimUser user : authorizingUsers()) {
             freshBooks.approveAs(user.identityId());
             tenants.addAll(connector.operations().connect(authorize()));
         }
         return tenants;
     }
 
+    /** As {@link #connectThroughBrowser(URI)} with the in-process connector's admin listener. */
+    public void connectThroughBrowser() {
+        connectThroughBrowser(adminUrl());
+    }
+
+    /** The in-process connector's admin listener (status API, metrics, connect links). */
+    public URI adminUrl() {
+        return URI.create("http://127.0.0.1:" + connector.adminPort());
+    }
+
+    /**
+     * Connects the same businesses as {@link #connectBusinesses()} the way a person does: an admin mints a one-time
+     * link ({@code POST /api/connect/freshbooks} at {@code adminUrl}, as {@code mlc connect freshbooks} does), the
+     * browser opens it at the public base URL ({@code /oauth/freshbooks/start?link=...}), FreshBooks' authorize page
+     * (the simulator approves), then the connector's callback, which registers the webhooks and starts the backfill by
+     * itself. The browser keeps cookies: the callback needs the one the start set, and a balancer's sticky cookie
+     * brings the callback back to the instance that issued the OAuth {@code state}.
+     */
+    public void connectThroughBrowser(URI adminUrl) {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+        for (SimUser user : authorizingUsers()) {
+            simulators.freshBooks().approveAs(user.identityId());
+            URI start = mintConnectLink(adminUrl);
+            try {
+                HttpResponse<String> page = browser.send(HttpRequest.newBuilder(start).timeout(Duration.ofSeconds(60))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (page.statusCode() != 200 || !page.body().contains("Connected:")) {
+                    throw new IllegalStateException("connecting " + user.email() + " through " + start + " ended at "
+                            + page.uri() + " with HTTP " + page.statusCode() + ": " + page.body().replaceAll("<[^>]+>", ""));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("connecting " + user.email() + " through " + start + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A one-time connect link from the admin API at {@code adminUrl} (no token: the demo's admin listener is on loopback). */
+    public static URI mintConnectLink(URI adminUrl) {
+        URI api = URI.create(adminUrl.toString().replaceAll("/+$", "") + "/api/connect/freshbooks");
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api)
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("POST " + api + " answered HTTP " + answer.statusCode() + ": " + answer.body());
+            }
+            return URI.create(tools.jackson.databind.json.JsonMapper.builder().build().readTree(answer.body())
+                    .path("link").asString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("POST " + api + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits until FreshBooks has verified every webhook of the connected businesses (as FreshBooks sees them: the
+     * connectors may run in other processes).
+     */
+    public void awaitWebhooksVerified(Duration timeout) {
+        List<String> accounts = authorizingUsers().stream()
+                .flatMap(u -> u.memberships().stream().map(m -> m.business().accountId())).toList();
+        Instant deadline = Instant.now().plus(timeout);
+        while (!accounts.stream().allMatch(this::webhooksVerified)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("webhooks of " + accounts + " not all registered and verified within " + timeout);
+            }
+            pause(Duration.ofMillis(50)); // a handshake in progress over HTTP; nothing to wait on directly
+        }
+    }
+
+    private boolean webhooksVerified(String accountId) {
+        List<ObjectNode> callbacks = simulators.freshBooks().webhooks().list(accountId, null);
+        return !callbacks.isEmpty() && callbacks.stream().allMatch(c -> c.path("verified").asBoolean());
+    }
+
+    /** The demo owner (Acme, Globex) and Initech's owner, created on first use. */
+    private List<SimUser> authorizingUsers() {
+        FreshBooksSimulator freshBooks = simulators.freshBooks();
+        SimUser initech = freshBooks.users().stream().filter(u -> u.email().equals("ops@initech.example")).findFirst()
+                .orElseGet(() -> freshBooks.createUser("ops@initech.example", "Initech", "USD"));
+        return List.of(FreshBooksConfig.DEMO_OWNER, initech);
+    }
+
     /** Opens the authorization URL as the approving user's browser would, and reads the code off the redirect. */
     private String authorize() {
-        URI url = connector.operations().beginConnect();
+        URI url = connector.operations().beginConnect(connector.operations().mintConnectLink()).orElseThrow()
+                .authorizationUrl();
         String state = url.getQuery().replaceAll(".*state=([^&]+).*", "$1");
         try {
             HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
@@ -248,9 +387,12 @@ public final class DemoWorld implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port free right now (a small race with other processes, as for any test server). */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.mlconnector.freshbooks;
 
 /**
- * A tenant's current FreshBooks access token. Implementations refresh under a per-tenant lock and commit
- * the rotated refresh token before handing out the new access token (DESIGN §5).
+ * A tenant's current FreshBooks access token. Implementations refresh under a lock per grant that holds across
+ * every instance sharing the store, and commit the rotated refresh token before handing out the new access
+ * token (DESIGN §5).
  */
 public interface AccessTokens {
 

@@ -59,6 +59,11 @@ public final class FreshBooksOAuthClient {
         return authBaseUrl.resolve("/oauth/authorize?" + query);
     }
 
+    /** The longest one token request can take before it gives up (connect, then read). */
+    public Duration longestRequest() {
+        return Duration.ofMillis(2L * TIMEOUT_MILLIS);
+    }
+
     public TokenGrant exchangeCode(String code) {
         return request(new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri));
     }

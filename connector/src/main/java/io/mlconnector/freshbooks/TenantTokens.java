@@ -2,7 +2,6 @@ package io.mlconnector.freshbooks;
 
 import io.mlconnector.store.OAuthGrant;
 import io.mlconnector.store.OAuthGrantRepository;
-import io.mlconnector.store.StaleVersionException;
 import io.mlconnector.store.Tenant;
 import io.mlconnector.store.Tenant.TenantStatus;
 import io.mlconnector.store.TenantRepository;
@@ -19,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands out each tenant's FreshBooks access token, refreshing it shortly before it expires. A grant belongs
  * to the FreshBooks user who authorized, and all the businesses that user connected share it; FreshBooks'
- * refresh tokens are single use, so a refresh happens once per grant under the grant's lock, and the
- * rotated refresh token is committed (encrypted, on disk) before the new access token is used.
- * {@code invalid_grant} moves every tenant of the grant to {@code needs_reauthorization} instead of retrying.
+ * refresh tokens are single use, so a refresh happens once per grant across every instance sharing the store,
+ * under the grant's row lock, and the rotated refresh token is committed (encrypted, on disk) before the new
+ * access token is used. {@code invalid_grant} for the stored refresh token moves every tenant of the grant to
+ * {@code needs_reauthorization} instead of retrying.
  */
 public final class TenantTokens implements AccessTokens {
     private static final Logger log = LoggerFactory.getLogger(TenantTokens.class);
@@ -33,12 +33,15 @@ public final class TenantTokens implements AccessTokens {
     private final FreshBooksOAuthClient oauth;
     private final Clock clock;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** How long to wait for another instance's refresh of the same grant: its token call, and a margin to commit. */
+    private final Duration lockWait;
 
     public TenantTokens(OAuthGrantRepository grants, TenantRepository tenants, FreshBooksOAuthClient oauth, Clock clock) {
         this.grants = grants;
         this.tenants = tenants;
         this.oauth = oauth;
         this.clock = clock;
+        this.lockWait = oauth.longestRequest().plusSeconds(15);
     }
 
     @Override
@@ -76,41 +79,42 @@ public final class TenantTokens implements AccessTokens {
         }
     }
 
+    /**
+     * Refreshes under the JVM's lock for the grant (so one thread per instance waits on the store) and then the
+     * grant's row lock in the store (so one instance calls FreshBooks), both taken before the grant is read again.
+     */
     private String refresh(String tenantId, String grantId, long seenVersion) {
         ReentrantLock lock = lockFor(grantId);
         lock.lock();
         try {
-            OAuthGrant current = grants.find(grantId).orElseThrow(() -> noGrant(tenantId));
-            if (current.version() != seenVersion && !expiresSoon(current)) {
-                return current.accessToken(); // refreshed by another thread (of any tenant of the grant) while we waited
-            }
-            Tenant tenant = tenants.find(tenantId).orElseThrow(() -> noGrant(tenantId));
-            if (tenant.status() == TenantStatus.NEEDS_REAUTHORIZATION && grantId.equals(tenant.grantId())) {
-                // FreshBooks already refused this grant; asking again with a spent token cannot help
-                throw new InvalidGrantException("tenant " + tenantId + " needs reauthorization: " + tenant.statusReason());
-            }
-            TokenGrant fresh;
-            try {
-                fresh = oauth.refresh(current.refreshToken());
-            } catch (InvalidGrantException e) {
-                OAuthGrant again = grants.find(grantId).orElseThrow(() -> noGrant(tenantId));
-                if (again.version() != current.version()) {
-                    return again.accessToken(); // another instance rotated it (or the user reconnected) first
-                }
-                int marked = tenants.setStatusForGrant(grantId, current.version(), TenantStatus.NEEDS_REAUTHORIZATION,
-                        "FreshBooks refused the refresh token (" + e.getMessage() + "); connect it again at /oauth/freshbooks/start");
-                log.error("grant {} ({} tenants) needs reauthorization: FreshBooks said {}", grantId, marked, e.getMessage());
-                throw e;
-            }
-            try {
-                // Committed before use: the old refresh token is already spent.
-                return grants.replace(grantId, current.version(), fresh).accessToken();
-            } catch (StaleVersionException e) {
-                log.warn("grant {}: changed while refreshing; using the stored one", grantId);
-                return grants.find(grantId).orElseThrow(() -> noGrant(tenantId)).accessToken();
-            }
+            return grants.refreshLocked(grantId, lockWait,
+                            current -> current.version() == seenVersion || expiresSoon(current),
+                            current -> issue(tenantId, current))
+                    .orElseThrow(() -> noGrant(tenantId)).accessToken();
+        } catch (OAuthGrantRepository.GrantBusyException e) {
+            throw new FreshBooksException(-1, e.getMessage() + "; trying again later", true);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The token call, made holding the grant's row lock: {@code current} is the grant as stored right now. */
+    private TokenGrant issue(String tenantId, OAuthGrant current) {
+        String grantId = current.grantId();
+        Tenant tenant = tenants.find(tenantId).orElseThrow(() -> noGrant(tenantId));
+        if (tenant.status() == TenantStatus.NEEDS_REAUTHORIZATION && grantId.equals(tenant.grantId())) {
+            // FreshBooks already refused this grant; asking again with a spent token cannot help
+            throw new InvalidGrantException("tenant " + tenantId + " needs reauthorization: " + tenant.statusReason());
+        }
+        try {
+            return oauth.refresh(current.refreshToken());
+        } catch (InvalidGrantException e) {
+            // Under the lock nobody else can have rotated this version since we read it, so FreshBooks refused the
+            // pair that is really stored: the grant is dead (a reconnect moves the version and is not touched).
+            int marked = tenants.setStatusForGrant(grantId, current.version(), TenantStatus.NEEDS_REAUTHORIZATION,
+                    "FreshBooks refused the refresh token (" + e.getMessage() + "); connect it again: mlc connect freshbooks, then open the link (/oauth/freshbooks/start?link=...)");
+            log.error("grant {} ({} tenants) needs reauthorization: FreshBooks said {}", grantId, marked, e.getMessage());
+            throw e;
         }
     }
 
@@ -123,7 +127,7 @@ public final class TenantTokens implements AccessTokens {
     }
 
     private static InvalidGrantException noGrant(String tenantId) {
-        return new InvalidGrantException("tenant " + tenantId + " has no FreshBooks grant; connect it at /oauth/freshbooks/start");
+        return new InvalidGrantException("tenant " + tenantId + " has no FreshBooks grant; connect it: mlc connect freshbooks, then open the link (/oauth/freshbooks/start?link=...)");
     }
 
     private boolean expiresSoon(OAuthGrant grant) {

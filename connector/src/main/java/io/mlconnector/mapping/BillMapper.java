@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Bill → one {@code bills} row, one {@code bill_lines} row per line (its category coding) and one
- * {@code bill_payments} row per embedded bill payment that is not deleted (reference §4.5, §4.6).
+ * {@code bill_payments} row per embedded bill payment that is not deleted (reference §4.5, §4.6), with its
+ * {@code cash_movements} row unless it is matched with an expense.
  * Bills carry UTC wall times ({@code created_at}/{@code updated_at}, reference §7).
  */
 public final class BillMapper implements RecordMapper {
@@ -114,13 +115,17 @@ public final class BillMapper implements RecordMapper {
                     .set("archived", MapperSupport.isArchived(payment))
                     .set("source_updated_utc", updated)
                     .build());
+            if (!Boolean.TRUE.equals(bool(payment.get("matched_with_expense")))) {
+                rows.addAll(CashMovements.out(tenant, CashMovements.BILL_PAYMENT, paymentId, null, key(tenant, vendorId),
+                        paidDate, money(payment.get("amount")), currencyOf(payment.get("amount"), currency), updated));
+            }
         }
         return rows;
     }
 
     @Override
     public List<Table> tables() {
-        return List.of(DatasetModel.BILLS, DatasetModel.BILL_LINES, DatasetModel.BILL_PAYMENTS);
+        return List.of(DatasetModel.BILLS, DatasetModel.BILL_LINES, DatasetModel.BILL_PAYMENTS, DatasetModel.CASH_MOVEMENTS);
     }
 
     /** A bill line's {@code category} is seen both as a name and as a category object. */

@@ -29,11 +29,11 @@ import tools.jackson.databind.node.ObjectNode;
  * "ACM123|12345"}) on both sides of the relationship. Account ids are alphanumeric, so "|" cannot
  * occur inside either part.
  *
- * <p>Caveat, to be settled with the pipeline: dimension rows are signed too, so after an update the
- * "one" side holds the +1/−1 pair of the old version next to the +1 of the new one. Power BI does
- * not document whether a push dataset enforces uniqueness on the "one" side; if it does, or when a
- * client is renamed and visuals filter through the old name, a compaction of the dimension table (clear,
- * reload current +1 rows; DESIGN §3, not built yet) would restore one row per key. Dimension tables are small.
+ * <p>Dimension tables (clients, vendors, expense categories, accounts; {@link #isDimension}) hold current state,
+ * one +1 row per key: the engine refuses a value twice on the one side of a many-to-one relationship, so a
+ * signed pair after a rename would break the dashboard. A new key is appended; a changed or deleted one marks
+ * the table for a debounced clear-and-reload from the ledger ({@code pipeline.DimensionTables}). Fact tables stay
+ * signed, and relationships only ever point from facts to dimensions.
  */
 public final class DatasetModel {
 
@@ -191,7 +191,7 @@ public final class DatasetModel {
             List.of(
                     id("expense_id"), id("client_id"), key("client_key"),
                     id("category_id"), key("category_key"), str("category_name"),
-                    str("vendor"), date("expense_date"), money("amount"), str("currency_code"),
+                    str("vendor"), date("expense_date"), date("week_start"), money("amount"), str("currency_code"),
                     str("tax_name1"), money("tax_amount1"), str("tax_name2"), money("tax_amount2"),
                     str("account_id"), str("account_name"), str("bank_name"),
                     id("status"), str("status_name"), bool("billable"), bool("has_receipt"), bool("is_cogs"),
@@ -210,6 +210,11 @@ public final class DatasetModel {
             List.of(
                     new Measure("Bills Total", signedSum("bills", "total_amount"), MONEY_FORMAT),
                     new Measure("Bills Outstanding", signedSum("bills", "outstanding"), MONEY_FORMAT),
+                    // Due: not yet past its due date (or none given); overdue: past it, as of today.
+                    new Measure("Bills Due", "SUMX(FILTER(bills, ISBLANK(bills[due_date]) || bills[due_date] >= TODAY()),"
+                            + " bills[outstanding] * bills[sign])", MONEY_FORMAT),
+                    new Measure("Bills Overdue", "SUMX(FILTER(bills, NOT ISBLANK(bills[due_date]) && bills[due_date] < TODAY()),"
+                            + " bills[outstanding] * bills[sign])", MONEY_FORMAT),
                     new Measure("Bill Count", "SUM(bills[sign])", "0")));
 
     public static final Table BILL_LINES = table("bill_lines",
@@ -227,6 +232,25 @@ public final class DatasetModel {
                     money("amount"), str("currency_code"), date("paid_date"), date("week_start"),
                     str("payment_type"), bool("matched_with_expense"), str("note"), bool("archived")),
             List.of(new Measure("Bill Payments Total", signedSum("bill_payments", "amount"), MONEY_FORMAT)));
+
+    /**
+     * Money in and out, one row per payment received, bill payment made and expense (see {@link CashMovements}):
+     * the cash position by week and to date from one table, as a push dataset has no shared date table to join
+     * three fact tables by week (and a table named {@code Date} is a known service problem).
+     */
+    public static final Table CASH_MOVEMENTS = table("cash_movements",
+            List.of(
+                    str("movement_key"), str("kind"), id("source_id"), key("client_key"), key("vendor_key"),
+                    date("movement_date"), date("week_start"),
+                    money("amount_in"), money("amount_out"), money("net_amount"), str("currency_code")),
+            List.of(
+                    new Measure("Cash In", signedSum("cash_movements", "amount_in"), MONEY_FORMAT),
+                    new Measure("Cash Out", signedSum("cash_movements", "amount_out"), MONEY_FORMAT),
+                    new Measure("Net Cash", signedSum("cash_movements", "net_amount"), MONEY_FORMAT),
+                    // Running total: every movement up to the latest date in the current filter (a week, a day).
+                    new Measure("Cash Position To Date", "CALCULATE(" + signedSum("cash_movements", "net_amount")
+                            + ", FILTER(ALL(cash_movements[movement_date]),"
+                            + " cash_movements[movement_date] <= MAX(cash_movements[movement_date])))", MONEY_FORMAT)));
 
     public static final Table CLIENTS = table("clients",
             List.of(
@@ -258,8 +282,12 @@ public final class DatasetModel {
             List.of());
 
     private static final List<Table> FRESHBOOKS_TABLES = List.of(
-            INVOICES, INVOICE_LINES, PAYMENTS, EXPENSES, BILLS, BILL_LINES, BILL_PAYMENTS,
+            INVOICES, INVOICE_LINES, PAYMENTS, EXPENSES, BILLS, BILL_LINES, BILL_PAYMENTS, CASH_MOVEMENTS,
             CLIENTS, VENDORS, ACCOUNTS, EXPENSE_CATEGORIES);
+
+    /** The tables that hold current state, one row per key (see the class comment). */
+    private static final java.util.Set<String> DIMENSIONS = java.util.Set.of("clients", "vendors", "accounts",
+            "expense_categories");
 
     private static final List<Relationship> FRESHBOOKS_RELATIONSHIPS = List.of(
             new Relationship("invoices_clients", "invoices", "client_key", "clients", "client_key"),
@@ -268,7 +296,9 @@ public final class DatasetModel {
             new Relationship("expenses_categories", "expenses", "category_key", "expense_categories", "category_key"),
             new Relationship("bill_lines_categories", "bill_lines", "category_key", "expense_categories", "category_key"),
             new Relationship("bills_vendors", "bills", "vendor_key", "vendors", "vendor_key"),
-            new Relationship("bill_payments_vendors", "bill_payments", "vendor_key", "vendors", "vendor_key"));
+            new Relationship("bill_payments_vendors", "bill_payments", "vendor_key", "vendors", "vendor_key"),
+            new Relationship("cash_movements_clients", "cash_movements", "client_key", "clients", "client_key"),
+            new Relationship("cash_movements_vendors", "cash_movements", "vendor_key", "vendors", "vendor_key"));
 
     // ---- the model --------------------------------------------------------------------------
 
@@ -294,6 +324,11 @@ public final class DatasetModel {
 
     public List<Table> tables() {
         return tables;
+    }
+
+    /** Whether {@code table} holds current state, one row per key, rather than signed rows. */
+    public static boolean isDimension(String table) {
+        return DIMENSIONS.contains(table);
     }
 
     public List<Relationship> relationships() {
@@ -386,6 +421,10 @@ public final class DatasetModel {
             Column to = requireColumn(r.toTable(), r.toColumn(), r);
             if (from.dataType() != to.dataType()) {
                 throw new IllegalArgumentException("relationship " + r.name() + " joins different types");
+            }
+            if (!isDimension(r.toTable()) || isDimension(r.fromTable())) {
+                throw new IllegalArgumentException("relationship " + r.name() + " must point from a fact table to a"
+                        + " dimension table (one row per key)");
             }
         }
     }

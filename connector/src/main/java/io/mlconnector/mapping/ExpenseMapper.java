@@ -8,15 +8,18 @@ import static io.mlconnector.mapping.FreshBooksValues.money;
 import static io.mlconnector.mapping.FreshBooksValues.moneyCode;
 import static io.mlconnector.mapping.FreshBooksValues.optionalId;
 import static io.mlconnector.mapping.FreshBooksValues.text;
+import static io.mlconnector.mapping.FreshBooksValues.weekStart;
 import static io.mlconnector.mapping.MapperSupport.key;
 
 import io.mlconnector.mapping.DatasetModel.Table;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Expense → one {@code expenses} row (reference §4.3). The category name is filled when the record
+ * Expense → one {@code expenses} row and one {@code cash_movements} row (money out; reference §4.3). The category name is filled when the record
  * was fetched with {@code include[]=category}; otherwise reports join {@code expense_categories} on
  * {@code category_key}.
  */
@@ -41,7 +44,10 @@ public final class ExpenseMapper implements RecordMapper {
         Long status = integer(expense.get("status"));
         JsonNode category = expense.get("category");
         String categoryName = category != null && category.isObject() ? text(category.get("category")) : null;
-        return List.of(DatasetModel.EXPENSES.newRow(Long.toString(expenseId))
+        Instant expenseDate = date(expense.get("date"));
+        Instant updated = easternWallTime(expense.get("updated"));
+        List<Row> rows = new ArrayList<>();
+        rows.add(DatasetModel.EXPENSES.newRow(Long.toString(expenseId))
                 .set("tenant", tenant)
                 .set("expense_id", expenseId)
                 .set("client_id", clientId)
@@ -50,7 +56,8 @@ public final class ExpenseMapper implements RecordMapper {
                 .set("category_key", key(tenant, categoryId))
                 .set("category_name", categoryName)
                 .set("vendor", text(expense.get("vendor")))
-                .set("expense_date", date(expense.get("date")))
+                .set("expense_date", expenseDate)
+                .set("week_start", weekStart(expenseDate))
                 .set("amount", money(expense.get("amount")))
                 .set("currency_code", moneyCode(expense.get("amount")))
                 .set("tax_name1", text(expense.get("taxName1")))
@@ -72,12 +79,15 @@ public final class ExpenseMapper implements RecordMapper {
                 .set("staff_id", optionalId(expense.get("staffid")))
                 .set("notes", text(expense.get("notes")))
                 .set("archived", MapperSupport.isArchived(expense))
-                .set("source_updated_utc", easternWallTime(expense.get("updated")))
+                .set("source_updated_utc", updated)
                 .build());
+        rows.addAll(CashMovements.out(tenant, CashMovements.EXPENSE, expenseId, key(tenant, clientId), null, expenseDate,
+                money(expense.get("amount")), moneyCode(expense.get("amount")), updated));
+        return rows;
     }
 
     @Override
     public List<Table> tables() {
-        return List.of(DatasetModel.EXPENSES);
+        return List.of(DatasetModel.EXPENSES, DatasetModel.CASH_MOVEMENTS);
     }
 }

@@ -12,10 +12,11 @@ import static io.mlconnector.mapping.MapperSupport.key;
 
 import io.mlconnector.mapping.DatasetModel.Table;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Payment → one {@code payments} row (reference §4.2). */
+/** Payment → one {@code payments} row and, unless it applied a credit, one {@code cash_movements} row (reference §4.2). */
 public final class PaymentMapper implements RecordMapper {
 
     @Override
@@ -28,7 +29,9 @@ public final class PaymentMapper implements RecordMapper {
         Long invoiceId = optionalId(payment.get("invoiceid"));
         Long clientId = optionalId(payment.get("clientid"));
         Instant paymentDate = date(payment.get("date"));
-        return List.of(DatasetModel.PAYMENTS.newRow(Long.toString(paymentId))
+        Instant updated = easternWallTime(payment.get("updated"));
+        List<Row> rows = new ArrayList<>();
+        rows.add(DatasetModel.PAYMENTS.newRow(Long.toString(paymentId))
                 .set("tenant", tenant)
                 .set("payment_id", paymentId)
                 .set("invoice_id", invoiceId)
@@ -46,12 +49,17 @@ public final class PaymentMapper implements RecordMapper {
                 .set("gateway", text(payment.get("gateway")))
                 .set("note", text(payment.get("note")))
                 .set("archived", MapperSupport.isArchived(payment))
-                .set("source_updated_utc", easternWallTime(payment.get("updated")))
+                .set("source_updated_utc", updated)
                 .build());
+        if (!Boolean.TRUE.equals(bool(payment.get("from_credit")))) {
+            rows.addAll(CashMovements.in(tenant, CashMovements.PAYMENT, paymentId, key(tenant, clientId), paymentDate,
+                    money(payment.get("amount")), moneyCode(payment.get("amount")), updated));
+        }
+        return rows;
     }
 
     @Override
     public List<Table> tables() {
-        return List.of(DatasetModel.PAYMENTS);
+        return List.of(DatasetModel.PAYMENTS, DatasetModel.CASH_MOVEMENTS);
     }
 }

@@ -1,5 +1,6 @@
 package io.mlconnector.pipeline;
 
+import io.mlconnector.cluster.Leases;
 import io.mlconnector.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class Outbox {
     }
 
     public record Batch(String batchId, String route, String table, int rowCount, int attempts, Instant nextAttemptAt,
-                        Instant pushedAt, String state, String lastError, Long pushSeq, long firstRowId) {
+                        Instant pushedAt, String state, String lastError, Long pushSeq, long firstRowId, String attemptId) {
         public boolean posting() {
             return "posting".equals(state);
         }
@@ -46,43 +47,142 @@ public final class Outbox {
     }
 
     /**
-     * Puts the oldest unbatched rows of one table into a new pending batch: at most {@code maxRows}, and at most
-     * {@code maxBytes} of row JSON (Power BI refuses requests over 16 MB). Rows of a record that has a quarantined
-     * row are held back until that row is sent, so the record's totals never go negative.
+     * Puts unbatched rows of one table into a new pending batch: at most {@code maxRows}, and at most {@code maxBytes}
+     * of row JSON (Power BI refuses requests over 16 MB). Which rows, fairly (DESIGN §6): rows caused by webhooks
+     * before backfill, sweep and rebuild rows, and within each the table's tenants take turns, each oldest first, so
+     * one business's backfill does not hold back another's live changes. A record's rows still leave in order: a
+     * row is taken only with every earlier unbatched row of its record in the table. Rows of a record that has a
+     * quarantined row are held back until that row is sent, so the record's totals never go negative.
      */
     public Optional<Batch> formBatch(String route, String table, int maxRows, long maxBytes, Instant now) {
         return jdbi.inTransaction(h -> {
-            List<long[]> candidates = h.createQuery("""
-                            SELECT r.id, LENGTH(r.values_json) FROM outbox_row r
-                            WHERE r.route = :route AND r.table_name = :table AND r.batch_id IS NULL
-                              AND NOT EXISTS (SELECT 1 FROM outbox_row q JOIN outbox_batch b ON b.batch_id = q.batch_id
-                                              WHERE b.state = 'quarantined' AND q.tenant_id = r.tenant_id
-                                                AND q.object_type = r.object_type AND q.object_id = r.object_id
-                                                AND q.id < r.id)
-                            ORDER BY r.id LIMIT :max""")
-                    .bind("route", route).bind("table", table).bind("max", maxRows)
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2) + ROW_OVERHEAD_BYTES})
-                    .list();
-            List<Long> ids = new ArrayList<>();
-            long bytes = 0;
-            for (long[] candidate : candidates) {
-                if (!ids.isEmpty() && bytes + candidate[1] > maxBytes) {
-                    break;
+            FairPick pick = new FairPick(maxRows, maxBytes);
+            for (int priority = LIVE; priority <= BACKGROUND && !pick.full; priority++) {
+                List<java.util.Deque<RowSize>> turns = new ArrayList<>();
+                for (String tenant : tenantsWaiting(h, route, table, priority)) {
+                    turns.add(new java.util.ArrayDeque<>(rowsOfTenant(h, route, table, priority, tenant, maxRows)));
                 }
-                ids.add(candidate[0]);
-                bytes += candidate[1];
+                while (!pick.full && turns.stream().anyMatch(t -> !t.isEmpty())) {
+                    for (java.util.Deque<RowSize> turn : turns) {
+                        RowSize next = turn.pollFirst();
+                        if (next == null || pick.has(next.id())) {
+                            continue;
+                        }
+                        List<RowSize> withEarlier = priority == LIVE ? earlierRowsOfRecord(h, next) : new ArrayList<>();
+                        withEarlier.add(next);
+                        if (!pick.add(withEarlier)) {
+                            break;
+                        }
+                    }
+                }
             }
-            if (ids.isEmpty()) {
+            if (pick.ids.isEmpty()) {
                 return Optional.<Batch>empty();
             }
-            return Optional.of(insertBatch(h, route, table, ids, bytes, now));
+            return Optional.of(insertBatch(h, route, table, new ArrayList<>(pick.ids), pick.bytes, now, null));
         });
+    }
+
+    /** Row priorities (column outbox_row.priority): a webhook's change, and everything else. */
+    static final int LIVE = 0;
+    static final int BACKGROUND = 1;
+
+    /** The priority of a row by its cause (see WebhookWorker: a webhook's rows carry "inbox:<ids>"). */
+    static int priorityOf(String cause) {
+        return cause.startsWith("inbox:") ? LIVE : BACKGROUND;
+    }
+
+    /** A row not yet held back by a quarantined row of its record (see formBatch). */
+    private static final String NOT_HELD = " AND NOT EXISTS (SELECT 1 FROM outbox_row q JOIN outbox_batch b"
+            + " ON b.batch_id = q.batch_id WHERE b.state = 'quarantined' AND q.tenant_id = r.tenant_id"
+            + " AND q.object_type = r.object_type AND q.object_id = r.object_id AND q.id < r.id)";
+
+    private record RowSize(long id, String tenantId, String objectType, String objectId, String table, String route,
+                           long bytes) {}
+
+    /** The rows chosen for a batch so far, in id order, within the batch's limits. */
+    private static final class FairPick {
+        final java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+        final int maxRows;
+        final long maxBytes;
+        long bytes;
+        boolean full;
+
+        FairPick(int maxRows, long maxBytes) {
+            this.maxRows = maxRows;
+            this.maxBytes = maxBytes;
+        }
+
+        boolean has(long id) {
+            return ids.contains(id);
+        }
+
+        /** Takes the rows together or not at all (the batch is full then); one batch takes at least one row. */
+        boolean add(List<RowSize> rows) {
+            List<RowSize> fresh = rows.stream().filter(r -> !ids.contains(r.id())).toList();
+            long more = fresh.stream().mapToLong(RowSize::bytes).sum();
+            if (!ids.isEmpty() && (ids.size() + fresh.size() > maxRows || bytes + more > maxBytes)) {
+                full = true;
+                return false;
+            }
+            for (RowSize row : fresh) {
+                if (ids.size() == maxRows) {
+                    break; // a record with more rows than a batch holds goes in order over several batches
+                }
+                ids.add(row.id());
+                bytes += row.bytes();
+            }
+            full = ids.size() >= maxRows;
+            return !full;
+        }
+    }
+
+    private static List<String> tenantsWaiting(Handle h, String route, String table, int priority) {
+        return h.createQuery("""
+                        SELECT r.tenant_id FROM outbox_row r
+                        WHERE r.route = :route AND r.table_name = :table AND r.batch_id IS NULL AND r.priority = :priority
+                        GROUP BY r.tenant_id ORDER BY MIN(r.id)""")
+                .bind("route", route).bind("table", table).bind("priority", priority).mapTo(String.class).list();
+    }
+
+    private static List<RowSize> rowsOfTenant(Handle h, String route, String table, int priority, String tenant, int max) {
+        return h.createQuery("""
+                        SELECT r.id, r.tenant_id, r.object_type, r.object_id, r.table_name, r.route, LENGTH(r.values_json)
+                        FROM outbox_row r
+                        WHERE r.route = :route AND r.table_name = :table AND r.batch_id IS NULL AND r.priority = :priority
+                          AND r.tenant_id = :tenant""" + NOT_HELD + " ORDER BY r.id LIMIT :max")
+                .bind("route", route).bind("table", table).bind("priority", priority).bind("tenant", tenant)
+                .bind("max", max).map(Outbox::rowSize).list();
+    }
+
+    /** The record's unbatched rows of the table that came before {@code row} (background rows, as a rule). */
+    private static List<RowSize> earlierRowsOfRecord(Handle h, RowSize row) {
+        return h.createQuery("""
+                        SELECT r.id, r.tenant_id, r.object_type, r.object_id, r.table_name, r.route, LENGTH(r.values_json)
+                        FROM outbox_row r
+                        WHERE r.tenant_id = :tenant AND r.object_type = :type AND r.object_id = :object
+                          AND r.route = :route AND r.table_name = :table AND r.batch_id IS NULL AND r.id < :id
+                        ORDER BY r.id""")
+                .bind("tenant", row.tenantId()).bind("type", row.objectType()).bind("object", row.objectId())
+                .bind("route", row.route()).bind("table", row.table()).bind("id", row.id())
+                .map(Outbox::rowSize).collectIntoList();
+    }
+
+    private static RowSize rowSize(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new RowSize(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getLong(7) + ROW_OVERHEAD_BYTES);
     }
 
     /** What each row adds to its stored JSON when posted: sign, pushed_at_utc, batch_id, separators. */
     static final long ROW_OVERHEAD_BYTES = 120;
 
-    private static Batch insertBatch(Handle h, String route, String table, List<Long> ids, long bytes, Instant now) {
+    /**
+     * Inserts a batch of rows {@code ids} (ascending) that are unbatched, or all of batch {@code from} (a split).
+     * Should any of them have been taken meanwhile, nothing is written: a batch must never count rows it lacks.
+     */
+    private static Batch insertBatch(Handle h, String route, String table, List<Long> ids, long bytes, Instant now,
+                                     String from) {
         String batchId = UUID.randomUUID().toString();
         h.createUpdate("""
                         INSERT INTO outbox_batch (batch_id, route, table_name, row_count, state, attempts, next_attempt_at,
@@ -90,9 +190,14 @@ public final class Outbox {
                         VALUES (:id, :route, :table, :count, 'pending', 0, :now, :now, :now, :first, :bytes)""")
                 .bind("id", batchId).bind("route", route).bind("table", table).bind("count", ids.size())
                 .bind("now", now).bind("first", ids.get(0)).bind("bytes", bytes).execute();
-        h.createUpdate("UPDATE outbox_row SET batch_id = :batch WHERE id IN (<ids>)")
-                .bind("batch", batchId).bindList("ids", ids).execute();
-        return new Batch(batchId, route, table, ids.size(), 0, now, now, "pending", null, null, ids.get(0));
+        var update = h.createUpdate("UPDATE outbox_row SET batch_id = :batch WHERE id IN (<ids>)"
+                        + " AND " + (from == null ? "batch_id IS NULL" : "batch_id = :from"))
+                .bind("batch", batchId).bindList("ids", ids);
+        int taken = (from == null ? update : update.bind("from", from)).execute();
+        if (taken != ids.size()) {
+            throw new IllegalStateException("rows of table " + table + " were batched meanwhile; forming the batch again");
+        }
+        return new Batch(batchId, route, table, ids.size(), 0, now, now, "pending", null, null, ids.get(0), null);
     }
 
     /**
@@ -130,10 +235,12 @@ public final class Outbox {
     /**
      * Records an attempt on disk before the POST: state posting, its attempt id and start, and the batch's push
      * sequence number (taken from the table's counter at its first attempt, kept for every retry). Returns the
-     * batch as it now stands.
+     * batch as it now stands. Throws {@link Leases.LeaseLostException} unless {@code lease} (the route's) is still
+     * this instance's: an owner that lost the route must not post.
      */
-    public Batch beginAttempt(Batch batch, String attemptId, Instant now) {
+    public Batch beginAttempt(Batch batch, String attemptId, Instant now, Leases.Lease lease) {
         return database.inDurableTransaction(h -> {
+            Leases.checkHeld(h, lease);
             Long seq = batch.pushSeq();
             if (seq == null) {
                 seq = nextSequenceNumber(h, batch.route(), batch.table());
@@ -147,7 +254,7 @@ public final class Outbox {
                 throw new IllegalStateException("batch " + batch.batchId() + " is no longer open");
             }
             return new Batch(batch.batchId(), batch.route(), batch.table(), batch.rowCount(), batch.attempts(),
-                    batch.nextAttemptAt(), batch.pushedAt(), "posting", batch.lastError(), seq, batch.firstRowId());
+                    batch.nextAttemptAt(), batch.pushedAt(), "posting", batch.lastError(), seq, batch.firstRowId(), attemptId);
         });
     }
 
@@ -186,8 +293,8 @@ public final class Outbox {
         jdbi.useTransaction(h -> {
             int updated = h.createUpdate("""
                             UPDATE outbox_batch SET state = 'sent', sent_at = :now, attempts = attempts + 1, last_error = NULL
-                            WHERE batch_id = :id AND state = 'posting'""")
-                    .bind("id", batch.batchId()).bind("now", now).execute();
+                            WHERE batch_id = :id AND state = 'posting' AND COALESCE(attempt_id, '') = :attempt""")
+                    .bind("id", batch.batchId()).bind("now", now).bind("attempt", attemptOf(batch)).execute();
             if (updated == 1) { // not when a rebuild superseded it meanwhile: the table is cleared anyway
                 ensurePushTable(h, batch.route(), batch.table());
                 h.createUpdate("UPDATE push_table SET rows_in_table = rows_in_table + :n WHERE route = :route AND table_name = :table")
@@ -204,8 +311,9 @@ public final class Outbox {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE outbox_batch SET state = 'pending', attempts = attempts + 1, next_attempt_at = :at,
                                last_error = :error, push_seq = NULL
-                        WHERE batch_id = :id AND state IN ('pending', 'posting')""")
-                .bind("id", batch.batchId()).bind("at", nextAttemptAt).bind("error", clip(error)).execute());
+                        WHERE batch_id = :id AND state IN ('pending', 'posting') AND COALESCE(attempt_id, '') = :attempt""")
+                .bind("id", batch.batchId()).bind("at", nextAttemptAt).bind("error", clip(error))
+                .bind("attempt", attemptOf(batch)).execute());
     }
 
     /**
@@ -216,16 +324,18 @@ public final class Outbox {
     public void sendAgainWithSameNumber(Batch batch, Instant now, String error) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE outbox_batch SET state = 'pending', next_attempt_at = :at, last_error = :error
-                        WHERE batch_id = :id AND state = 'posting'""")
-                .bind("id", batch.batchId()).bind("at", now).bind("error", clip(error)).execute());
+                        WHERE batch_id = :id AND state = 'posting' AND COALESCE(attempt_id, '') = :attempt""")
+                .bind("id", batch.batchId()).bind("at", now).bind("error", clip(error))
+                .bind("attempt", attemptOf(batch)).execute());
     }
 
     /** The outcome is unknown: keep the batch posting (so nothing else of its table goes) and say why. */
     public void outcomeUnknown(Batch batch, Instant resolveAt, String error) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE outbox_batch SET attempts = attempts + 1, next_attempt_at = :at, last_error = :error
-                        WHERE batch_id = :id AND state = 'posting'""")
-                .bind("id", batch.batchId()).bind("at", resolveAt).bind("error", clip("outcome unknown: " + error)).execute());
+                        WHERE batch_id = :id AND state = 'posting' AND COALESCE(attempt_id, '') = :attempt""")
+                .bind("id", batch.batchId()).bind("at", resolveAt).bind("error", clip("outcome unknown: " + error))
+                .bind("attempt", attemptOf(batch)).execute());
     }
 
     /**
@@ -240,13 +350,16 @@ public final class Outbox {
             if (rows.size() < 2) {
                 throw new IllegalArgumentException("a batch of " + rows.size() + " row cannot be split");
             }
-            h.createUpdate("UPDATE outbox_batch SET state = 'split', attempts = attempts + 1, last_error = :error"
-                            + " WHERE batch_id = :id")
-                    .bind("id", batch.batchId()).bind("error", clip(reason)).execute();
+            int updated = h.createUpdate("UPDATE outbox_batch SET state = 'split', attempts = attempts + 1, last_error = :error"
+                            + " WHERE batch_id = :id AND state IN ('pending', 'posting') AND COALESCE(attempt_id, '') = :attempt")
+                    .bind("id", batch.batchId()).bind("error", clip(reason)).bind("attempt", attemptOf(batch)).execute();
+            if (updated != 1) {
+                return; // superseded by a rebuild, or in another attempt's hands
+            }
             int half = rows.size() / 2;
             for (List<long[]> part : List.of(rows.subList(0, half), rows.subList(half, rows.size()))) {
                 insertBatch(h, batch.route(), batch.table(), part.stream().map(r -> r[0]).toList(),
-                        part.stream().mapToLong(r -> r[1]).sum(), now);
+                        part.stream().mapToLong(r -> r[1]).sum(), now, batch.batchId());
             }
         });
     }
@@ -257,11 +370,15 @@ public final class Outbox {
      */
     public void quarantine(Batch batch, String reason, Instant now) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("""
+            int updated = h.createUpdate("""
                             UPDATE outbox_batch SET state = 'quarantined', attempts = attempts + 1, last_error = :error,
                                    next_attempt_at = :now
-                            WHERE batch_id = :id""")
-                    .bind("id", batch.batchId()).bind("now", now).bind("error", clip(reason)).execute();
+                            WHERE batch_id = :id AND state IN ('pending', 'posting') AND COALESCE(attempt_id, '') = :attempt""")
+                    .bind("id", batch.batchId()).bind("now", now).bind("error", clip(reason))
+                    .bind("attempt", attemptOf(batch)).execute();
+            if (updated != 1) {
+                return; // superseded by a rebuild, or in another attempt's hands
+            }
             List<String> touched = h.createQuery("""
                             SELECT DISTINCT later.batch_id FROM outbox_row q
                             JOIN outbox_row later ON later.tenant_id = q.tenant_id AND later.object_type = q.object_type
@@ -387,6 +504,27 @@ public final class Outbox {
                         WHERE r.batch_id IS NULL OR b.state NOT IN ('sent', 'superseded', 'split')""").mapTo(Long.class).one());
     }
 
+    /**
+     * A result is written only for the attempt it belongs to: an instance that lost the route while its POST was
+     * out must not overwrite what the new owner decided about the batch since.
+     */
+    private static String attemptOf(Batch batch) {
+        return batch.attemptId() == null ? "" : batch.attemptId();
+    }
+
+    /** A POST attempt: when it began and how many rows it carried (the quota it spent). */
+    public record Attempt(Instant at, int rows) {}
+
+    /** The route's POST attempts since {@code since}, oldest first (each batch's latest), for a new owner's quota. */
+    public List<Attempt> attemptsSince(String route, Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT posting_since, row_count FROM outbox_batch
+                        WHERE route = :route AND posting_since > :since ORDER BY posting_since""")
+                .bind("route", route).bind("since", since)
+                .map((rs, ctx) -> new Attempt(rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), rs.getInt(2)))
+                .list());
+    }
+
     /** Error texts are kept to the column's 2,000 characters. */
     static String clip(String text) {
         return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
@@ -397,7 +535,7 @@ public final class Outbox {
         return new Batch(rs.getString("batch_id"), rs.getString("route"), rs.getString("table_name"),
                 rs.getInt("row_count"), rs.getInt("attempts"), instant(rs, "next_attempt_at"), instant(rs, "pushed_at"),
                 rs.getString("state"), rs.getString("last_error"), (Long) rs.getObject("push_seq", Long.class),
-                rs.getLong("first_row_id"));
+                rs.getLong("first_row_id"), rs.getString("attempt_id"));
     }
 
     private static Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {

@@ -1,5 +1,8 @@
 package io.mlconnector.pipeline;
 
+import io.mlconnector.cluster.LeaseHolder;
+import io.mlconnector.cluster.Leases;
+import io.mlconnector.cluster.Leases.Lease;
 import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.pipeline.Outbox.Batch;
 import io.mlconnector.pipeline.PushPolicy.Decision;
@@ -7,12 +10,13 @@ import io.mlconnector.pipeline.PushRoutes.Resolver;
 import io.mlconnector.pipeline.PushRoutes.Route;
 import io.mlconnector.powerbi.DatasetInfo;
 import io.mlconnector.powerbi.DatasetProvisioner;
+import io.mlconnector.powerbi.NoDatasetException;
 import io.mlconnector.powerbi.PostRowsResult;
 import io.mlconnector.powerbi.PowerBiApiException;
 import io.mlconnector.powerbi.PowerBiAuthException;
 import io.mlconnector.powerbi.PushDatasetClient;
-import io.mlconnector.powerbi.SchemaDiff;
 import io.mlconnector.powerbi.TableInfo;
+import io.mlconnector.store.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,11 +44,18 @@ import tools.jackson.databind.node.ObjectNode;
  * ledger. Before the first POST (and after a pause) the route is prepared: the dataset found or created and
  * bound to the ledger (a new dataset is rebuilt from the ledger first), its tables checked, and the way of
  * resolving unknown outcomes detected. Connector start-up does not wait for any of this.
+ *
+ * <p>In a cluster every instance runs a pusher, but only the one holding the route's lease ({@code push:<route>},
+ * {@link LeaseHolder}) acts: it alone creates the dataset, forms and posts batches and spends the route's quota.
+ * A new owner prepares the route afresh, so a batch its predecessor left posting is resolved as an unknown
+ * outcome; each attempt is fenced by the lease's token, and each result written only for its own attempt.
  */
 public final class Pusher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
     private static final Duration PROBE_EVERY = Duration.ofSeconds(30);
+    /** How often an instance that does not own the route looks whether it may take it over. */
+    private static final Duration FOLLOWER_POLL = Duration.ofMillis(500);
     /** Rebuild a table before Power BI's 5,000,000-row cap (powerbi-api.md §4) is reached. */
     static final long REBUILD_AT_ROWS = 4_500_000;
 
@@ -55,7 +65,7 @@ public final class Pusher implements AutoCloseable {
     private final Outbox outbox;
     private final TableRebuilds rebuilds;
     private final PushRoutes routes;
-    private final PushDatasetClient client;
+    private final RowSink client;
     private final DatasetProvisioner provisioner;
     private final DatasetModel model;
     private final SchemaGuard guard;
@@ -65,9 +75,12 @@ public final class Pusher implements AutoCloseable {
     private final Clock clock;
     private final int maxBatchRows;
     private final long maxBatchBytes;
-    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    private final LeaseHolder lease;
+    private final DimensionTables dimensions;
 
     // The route as this instance knows it; only the pusher thread touches these.
+    /** The lease under which this instance owns the route, or null while another instance does. */
+    private volatile Lease owned; // read by awaitReady from other threads
     private String datasetId;
     private Resolver resolver;
     private Instant routeNotBefore = Instant.EPOCH;
@@ -81,9 +94,10 @@ public final class Pusher implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    public Pusher(Outbox outbox, TableRebuilds rebuilds, PushRoutes routes, PushDatasetClient client,
+    public Pusher(Outbox outbox, TableRebuilds rebuilds, PushRoutes routes, RowSink client,
                   DatasetProvisioner provisioner, DatasetModel model, SchemaGuard guard, QuotaShaper shaper,
-                  RetryBackoff backoff, Target target, Clock clock, int maxBatchRows, long maxBatchBytes) {
+                  RetryBackoff backoff, Target target, Clock clock, int maxBatchRows, long maxBatchBytes, LeaseHolder lease,
+                  DimensionTables dimensions) {
         this.outbox = outbox;
         this.rebuilds = rebuilds;
         this.routes = routes;
@@ -97,6 +111,13 @@ public final class Pusher implements AutoCloseable {
         this.clock = clock;
         this.maxBatchRows = maxBatchRows;
         this.maxBatchBytes = maxBatchBytes;
+        this.lease = lease;
+        this.dimensions = dimensions;
+    }
+
+    /** The lease name under which one instance of a cluster owns a route's push stream. */
+    public static String leaseName(String route) {
+        return "push:" + route;
     }
 
     public void start() {
@@ -112,8 +133,13 @@ public final class Pusher implements AutoCloseable {
             try {
                 pause = step();
             } catch (RuntimeException e) {
-                log.error("pusher step failed; retrying", e);
-                pause = Duration.ofSeconds(1);
+                if (Database.isConflict(e)) {
+                    log.info("pusher step met a concurrent change in the store; running it again ({})", e.getClass().getSimpleName());
+                    pause = Duration.ofMillis(50);
+                } else {
+                    log.error("pusher step failed; retrying", e);
+                    pause = Duration.ofSeconds(1);
+                }
             }
             if (!pause.isZero()) {
                 try {
@@ -127,30 +153,83 @@ public final class Pusher implements AutoCloseable {
     }
 
     /**
-     * Rebuilds tables from the ledger (clear, then reload their current rows), in the pusher's own thread so
-     * that no POST of those tables is in flight meanwhile. Completes with the rows queued per table.
+     * Rebuilds tables from the ledger (clear, then reload their current rows). Asked through the store, since the
+     * route's owner may be another instance: its pusher thread carries the request out, so that no POST of those
+     * tables is in flight meanwhile. Completes with the rows queued per table.
      */
     public CompletableFuture<Map<String, Integer>> rebuild(Set<String> tables, String reason) {
-        CompletableFuture<Map<String, Integer>> done = new CompletableFuture<>();
-        requests.add(() -> {
-            try {
-                done.complete(rebuilds.request(target.route(), tables, reason, clock.instant()));
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
+        long id = rebuilds.ask(target.route(), tables, reason, clock.instant());
+        return CompletableFuture.supplyAsync(() -> rebuilds.awaitAnswer(id));
     }
 
-    /** Waits until the route was prepared once (dataset found or created, bound, checked); false on timeout. */
+    /**
+     * Waits until the route was prepared once by this instance, or, when another instance owns it, until the
+     * store shows it bound to a dataset and not paused; false on timeout.
+     */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        return firstReady.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!firstReady.await(100, TimeUnit.MILLISECONDS)) {
+            if (owned == null && routes.find(target.route())
+                    .filter(r -> r.datasetId() != null && r.resolver() != null && !r.paused()).isPresent()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Does one piece of work. Returns how long to pause before the next step (zero: go on at once). */
     Duration step() {
-        for (Runnable request = requests.poll(); request != null; request = requests.poll()) {
-            request.run();
+        Optional<Lease> current = lease.current();
+        if (current.isEmpty()) {
+            if (owned != null) {
+                lostRoute("its lease was not renewed in time");
+            }
+            return FOLLOWER_POLL;
+        }
+        if (owned == null || owned.token() != current.get().token()) {
+            tookRoute(current.get());
+        }
+        try {
+            return stepAsOwner();
+        } catch (Leases.LeaseLostException e) {
+            lostRoute(e.getMessage());
+            return FOLLOWER_POLL;
+        }
+    }
+
+    /** This instance owns the route from now on: it forgets what it knew and prepares the route afresh. */
+    private void tookRoute(Lease lease) {
+        owned = lease;
+        datasetId = null; // prepareRoute runs first; a batch left posting by the previous owner is then resolved
+        routeNotBefore = Instant.EPOCH;
+        routeFailures = 0;
+        rowRefusalsInARow.clear();
+        lastAccepted.clear();
+        Instant now = clock.instant();
+        for (Outbox.Attempt attempt : outbox.attemptsSince(target.route(), now.minus(Duration.ofHours(1)))) {
+            shaper.remember(attempt.at(), attempt.rows()); // the quota the previous owner spent still counts
+        }
+        guard.reload();
+        log.info("this instance ({}) owns route {} now (lease token {})", owned.owner(), target.route(), lease.token());
+    }
+
+    private void lostRoute(String why) {
+        log.warn("this instance no longer owns route {}: {}", target.route(), why);
+        owned = null;
+        datasetId = null;
+    }
+
+    private Duration stepAsOwner() {
+        for (TableRebuilds.Request request : rebuilds.asked(target.route())) {
+            rebuilds.answer(request, () -> rebuilds.request(target.route(), request.tables(), request.reason(), clock.instant()),
+                    clock.instant());
+        }
+        for (String table : dimensions.dueForReload(target.route(), clock.instant())) {
+            rebuilds.request(target.route(), Set.of(table), "keys of the dimension table changed or went away; reloaded"
+                    + " with one row per key", clock.instant());
         }
         Instant now = clock.instant();
         if (now.isBefore(routeNotBefore)) {
@@ -167,6 +246,9 @@ public final class Pusher implements AutoCloseable {
                 return Duration.ZERO;
             }
             return sendOrResolveOne(now);
+        } catch (NoDatasetException e) { // the adopted dataset is not there, or creation was refused
+            carryOut(new PushPolicy.PauseRoute(e.reason(), e.fix()), null, now);
+            return Duration.ZERO;
         } catch (PowerBiAuthException e) {
             carryOut(PushPolicy.afterTokenFailure(e), null, now);
             return Duration.ZERO;
@@ -217,7 +299,7 @@ public final class Pusher implements AutoCloseable {
         if (!wait.isZero()) {
             return min(wait, Duration.ofSeconds(1));
         }
-        Batch batch = outbox.beginAttempt(pending, UUID.randomUUID().toString(), now);
+        Batch batch = outbox.beginAttempt(pending, UUID.randomUUID().toString(), now, owned);
         List<ObjectNode> rows = outbox.rowsOf(batch);
         shaper.recordPost(rows.size());
         Decision decision;
@@ -342,15 +424,22 @@ public final class Pusher implements AutoCloseable {
      * Finds the dataset (creating it on the route's first start), binds the ledger to it (a dataset new to the
      * ledger is rebuilt from it before anything else goes), checks its tables, and detects how to resolve
      * unknown outcomes. A dataset the route was bound to that is gone pauses the route: creating a new one is a
-     * person's decision ({@code mlc dataset create}).
+     * person's decision ({@code mlc dataset create}). An adopted dataset ({@code powerbi.dataset-id}) is used
+     * whatever its name; new to the ledger, it is cleared and refilled, so it holds exactly the ledger's rows.
+     * No dataset to be had ({@link NoDatasetException}) pauses the route with its reason and fix.
      */
     private void prepareRoute(Instant now) {
         Optional<Route> route = routes.find(target.route());
         String boundId = route.map(Route::datasetId).orElse(null);
-        List<DatasetInfo> named = client.findDatasetsByName(target.workspaceId(), model.datasetName());
         String id;
         boolean created = false;
-        if (boundId != null && named.stream().anyMatch(d -> d.id().equals(boundId))) {
+        Optional<String> adopted = provisioner.adoptedDatasetId();
+        List<DatasetInfo> named = adopted.isPresent() ? List.of()
+                : client.findDatasetsByName(target.workspaceId(), model.datasetName());
+        if (adopted.isPresent()) {
+            // Checked against the mapping (differences logged); bound below, so new to the ledger means refilled from it.
+            id = provisioner.ensure(target.workspaceId(), model).datasetId();
+        } else if (boundId != null && named.stream().anyMatch(d -> d.id().equals(boundId))) {
             id = boundId;
         } else if (!named.isEmpty()) {
             id = named.get(0).id();
@@ -372,7 +461,7 @@ public final class Pusher implements AutoCloseable {
                 .collect(Collectors.toSet());
         for (DatasetModel.Table table : model.tables()) {
             if (!present.contains(table.name())) {
-                guard.block(table.name(), "table " + table.name() + " is missing from the dataset", SchemaDiff.MISSING_TABLE_FIX);
+                guard.block(table.name(), "table " + table.name() + " is missing from the dataset", provisioner.missingTableFix());
             }
         }
         datasetId = id;
@@ -443,5 +532,6 @@ public final class Pusher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        lease.close(); // another instance takes the route at once
     }
 }

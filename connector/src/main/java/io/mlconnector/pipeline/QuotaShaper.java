@@ -62,6 +62,21 @@ public final class QuotaShaper {
         return Duration.between(now, earliest);
     }
 
+    /**
+     * Counts a POST made earlier, by this or another instance (a new owner of the dataset learns what its
+     * predecessor spent from the store).
+     */
+    public void remember(Instant at, int rows) {
+        if (lastHour.stream().noneMatch(p -> p.at().equals(at) && p.rows() == rows)) {
+            lastHour.add(new Post(at, rows));
+            java.util.List<Post> sorted = new java.util.ArrayList<>(lastHour);
+            sorted.sort(java.util.Comparator.comparing(Post::at));
+            lastHour.clear();
+            lastHour.addAll(sorted);
+            paceAt = later(paceAt, at.plus(spacing()));
+        }
+    }
+
     /** Counts a POST that is going out now. */
     public void recordPost(int rows) {
         Instant now = clock.instant();

@@ -26,9 +26,18 @@ public final class SchemaGuard {
         this.route = route;
         this.clock = clock;
         this.recheckEvery = recheckEvery;
+        reload();
+    }
+
+    /**
+     * Takes the blocked tables from the store (at start, and when this instance takes over a route whose previous
+     * owner may have blocked or cleared tables), each to be probed at once.
+     */
+    public void reload() {
+        nextProbe.clear();
         for (Verdict blocked : verdicts()) {
             if (blocked.blocked()) {
-                nextProbe.put(blocked.table(), clock.instant()); // after a restart, probe at once
+                nextProbe.put(blocked.table(), clock.instant());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.mlconnector.pipeline;
 
+import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.pipeline.LedgerDiff.LedgerRow;
 import io.mlconnector.pipeline.LedgerDiff.SignedRow;
 import java.time.Instant;
@@ -42,12 +43,20 @@ public final class SignedRowLedger {
         if (previous.isPresent() && !ReadStamp.supersedes(read, previous.get().read())) {
             return new Applied(0, true);
         }
-        List<SignedRow> delta = LedgerDiff.diff(previous.map(Entry::rows).orElse(List.of()), current);
+        List<SignedRow> delta = new java.util.ArrayList<>();
+        java.util.Map<String, List<SignedRow>> byTable = new java.util.LinkedHashMap<>();
+        LedgerDiff.diff(previous.map(Entry::rows).orElse(List.of()), current)
+                .forEach(r -> byTable.computeIfAbsent(r.row().table(), t -> new java.util.ArrayList<>()).add(r));
+        byTable.forEach((table, rows) -> {
+            if (!DatasetModel.isDimension(table) || DimensionTables.mayAppend(handle, route, table, rows, now)) {
+                delta.addAll(rows);
+            }
+        });
         for (SignedRow signed : delta) {
             handle.createUpdate("""
                             INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key,
-                                                    sign, values_json, cause, created_at)
-                            VALUES (:route, :table, :tenant, :type, :id, :rowKey, :sign, :values, :cause, :now)""")
+                                                    sign, values_json, cause, created_at, priority)
+                            VALUES (:route, :table, :tenant, :type, :id, :rowKey, :sign, :values, :cause, :now, :priority)""")
                     .bind("route", route)
                     .bind("table", signed.row().table())
                     .bind("tenant", key.tenantId())
@@ -57,6 +66,7 @@ public final class SignedRowLedger {
                     .bind("sign", signed.sign())
                     .bind("values", json.writeValueAsString(signed.row().values()))
                     .bind("cause", truncate(cause, 200))
+                    .bind("priority", Outbox.priorityOf(cause))
                     .bind("now", now)
                     .execute();
         }

@@ -1,12 +1,17 @@
 package io.mlconnector.pipeline;
 
 import io.mlconnector.store.Database;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import tools.jackson.databind.JsonNode;
@@ -23,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * and notes the table as to be cleared. A record applied meanwhile is in neither the snapshot's ledger nor its
  * rows, so its new rows stay and go after the rebuild's, as the change they are. Until {@link #cleared}, the
  * pusher posts nothing to the table; a kill in between clears it again on restart, which is harmless because
- * nothing was posted since. The pusher's thread is the only one that forms or changes batches, so the batches
- * superseded here cannot change underneath.
+ * nothing was posted since. The route owner's pusher thread is the only one that forms or changes batches, and
+ * it alone calls {@link #request} (other threads and instances {@link #ask}), so the batches superseded here cannot
+ * change underneath.
  */
 public final class TableRebuilds {
     private final Database database;
@@ -80,10 +86,86 @@ public final class TableRebuilds {
                             .bind("route", route).bind("table", table).bind("reason", Outbox.clip(reason)).bind("now", now)
                             .execute();
                 }
+                DimensionTables.reloaded(h, route, table, now);
                 queued.put(table, rows.size());
             }
             return queued;
         });
+    }
+
+    /** A rebuild asked for on some instance, for the route's owner to carry out. */
+    public record Request(long id, Set<String> tables, String reason) {}
+
+    /** How long an asker waits for the route's owner to carry its request out. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Asks the route's owner, whichever instance that is, to rebuild {@code tables}; returns the request's id. */
+    public long ask(String route, Set<String> tables, String reason, Instant now) {
+        return database.inDurableTransaction(h -> h.createUpdate(
+                        "INSERT INTO rebuild_request (route, tables, reason, requested_at) VALUES (:route, :tables, :reason, :now)")
+                .bind("route", route).bind("tables", String.join(",", new TreeSet<>(tables)))
+                .bind("reason", Outbox.clip(reason)).bind("now", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    /** Requests not carried out yet, oldest first (read by the route's owner). */
+    public List<Request> asked(String route) {
+        return database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT id, tables, reason FROM rebuild_request WHERE route = :route AND done_at IS NULL ORDER BY id")
+                .bind("route", route)
+                .map((rs, ctx) -> new Request(rs.getLong(1), Set.of(rs.getString(2).split(",")), rs.getString(3)))
+                .list());
+    }
+
+    /** Carries a request out and writes its answer: the rows queued per table, or why it failed. */
+    public void answer(Request request, Supplier<Map<String, Integer>> work, Instant now) {
+        String result;
+        boolean failed;
+        try {
+            result = json.writeValueAsString(work.get());
+            failed = false;
+        } catch (RuntimeException e) {
+            result = json.writeValueAsString(Map.of("error", String.valueOf(e.getMessage())));
+            failed = true;
+        }
+        String answer = Outbox.clip(result);
+        boolean isFailure = failed;
+        database.inDurableTransaction(h -> h.createUpdate(
+                        "UPDATE rebuild_request SET done_at = :now, result_json = :result, failed = :failed WHERE id = :id")
+                .bind("now", now).bind("result", answer).bind("failed", isFailure).bind("id", request.id()).execute());
+    }
+
+    /**
+     * Waits for the answer to request {@code id}: the rows queued per table. Throws when the owner could not carry it
+     * out, or when no owner answered within {@link #ANSWER_TIMEOUT} (the route's owner is stuck or gone).
+     */
+    public Map<String, Integer> awaitAnswer(long id) {
+        long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+        while (true) {
+            Optional<String[]> answer = database.jdbi().withHandle(h -> h.createQuery(
+                            "SELECT result_json, failed FROM rebuild_request WHERE id = :id AND done_at IS NOT NULL")
+                    .bind("id", id).map((rs, ctx) -> new String[] {rs.getString(1), String.valueOf(rs.getBoolean(2))})
+                    .findOne());
+            if (answer.isPresent()) {
+                JsonNode result = json.readTree(answer.get()[0]);
+                if (Boolean.parseBoolean(answer.get()[1])) {
+                    throw new IllegalStateException("the rebuild failed: " + result.path("error").asString());
+                }
+                Map<String, Integer> queued = new TreeMap<>();
+                result.properties().forEach(e -> queued.put(e.getKey(), e.getValue().asInt()));
+                return queued;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("no instance carried out rebuild request " + id + " within "
+                        + ANSWER_TIMEOUT.toMinutes() + " minutes: does any instance own the route to Power BI? (mlc status)");
+            }
+            try {
+                Thread.sleep(100); // the owner's pusher reads requests at every step
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for rebuild request " + id, e);
+            }
+        }
     }
 
     /** Tables of the route still to be cleared, oldest request first. */

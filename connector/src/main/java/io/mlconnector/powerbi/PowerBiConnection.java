@@ -23,7 +23,7 @@ public record PowerBiConnection(PushDatasetClient client, DatasetProvisioner pro
         }
         PushDatasetClient client = new PushDatasetClient(http.build(), restRoot(pbi.apiBaseUrl()), tokens,
                 pbi.requestTimeout(), clock);
-        return new PowerBiConnection(client, new DatasetProvisioner(client, RetentionPolicy.NONE),
+        return new PowerBiConnection(client, new DatasetProvisioner(client, RetentionPolicy.NONE, pbi.datasetId()),
                 DatasetModel.freshBooks(pbi.datasetName()), pbi.workspaceId());
     }
 

@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * makes one new token request and one retry. Logs carry status, code and RequestId, never tokens
  * or row bodies.
  */
-public final class PushDatasetClient {
+public final class PushDatasetClient implements io.mlconnector.pipeline.RowSink {
 
     public static final URI POWER_BI_API = URI.create("https://api.powerbi.com/v1.0/myorg");
 
@@ -69,6 +69,7 @@ public final class PushDatasetClient {
     }
 
     /** How long one request may take; a POST still open after it has an unknown outcome. */
+    @Override
     public Duration requestTimeout() {
         return requestTimeout;
     }
@@ -105,6 +106,7 @@ public final class PushDatasetClient {
     }
 
     /** Every dataset with this name, oldest first (names are not unique in Power BI). */
+    @Override
     public List<DatasetInfo> findDatasetsByName(String workspaceId, String name) {
         return listDatasets(workspaceId).stream()
                 .filter(d -> name.equals(d.name()))
@@ -124,6 +126,7 @@ public final class PushDatasetClient {
 
     // ---- tables -------------------------------------------------------------------------------
 
+    @Override
     public List<TableInfo> getTables(String workspaceId, String datasetId) {
         String operation = "get tables of dataset " + datasetId;
         HttpResponse<String> response = call(operation, "GET", uri(datasetPath(workspaceId, datasetId) + "/tables"), null);
@@ -154,6 +157,7 @@ public final class PushDatasetClient {
     }
 
     /** Empties the table (the only delete a push table has). */
+    @Override
     public void deleteRows(String workspaceId, String datasetId, String table) {
         String operation = "delete rows of table '" + table + "'";
         requireSuccess(operation, call(operation, "DELETE", tableUri(workspaceId, datasetId, table, "/rows"), null));
@@ -178,6 +182,7 @@ public final class PushDatasetClient {
      * the result says what is known. A {@link PowerBiAuthException} (no token to be had) does propagate: it is
      * a property of the route, not of this batch.
      */
+    @Override
     public PostRowsResult postRows(String workspaceId, String datasetId, String table, String body, int rowCount,
                                    Long sequenceNumber) {
         URI uri = tableUri(workspaceId, datasetId, table, "/rows");
@@ -224,6 +229,7 @@ public final class PushDatasetClient {
      * or empty when the service answers {@code …/sequenceNumbers} with 404: it does not keep them (callers know
      * the table exists from {@link #getTables} first, so a 404 here is about the endpoint, not the table).
      */
+    @Override
     public Optional<Long> lastSequenceNumber(String workspaceId, String datasetId, String table, String clientId) {
         String operation = "get sequence numbers of table '" + table + "'";
         HttpResponse<String> response = call(operation, "GET", tableUri(workspaceId, datasetId, table, "/sequenceNumbers"), null);
@@ -260,6 +266,7 @@ public final class PushDatasetClient {
     }
 
     /** How many rows of {@code table} carry {@code batchId} in their {@code batch_id} column. */
+    @Override
     public long countRowsOfBatch(String workspaceId, String datasetId, String table, String batchId) {
         String dax = "EVALUATE ROW(\"n\", COUNTROWS(FILTER(" + daxTable(table) + ", " + daxTable(table) + "[batch_id] = "
                 + daxString(batchId) + ")))";

@@ -9,6 +9,9 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementException;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 /** The store: a pooled DataSource, migrated by Flyway, with Jdbi on top and the dialect seam beside it. */
 public final class Database implements AutoCloseable {
@@ -23,6 +26,14 @@ public final class Database implements AutoCloseable {
         this.dialect = dialect;
         this.jdbcUrl = jdbcUrl;
         this.jdbi = Jdbi.create(dataSource);
+        // Jdbi's default message appends bound arguments (tokens, ciphertexts, names, amounts); name the statement only.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::statementOnly);
+    }
+
+    private static String statementOnly(StatementException e) {
+        StatementContext context = e.getStatementContext();
+        String sql = context == null ? null : context.getRawSql();
+        return sql == null ? "" : "[statement: \"" + (sql.length() > 200 ? sql.substring(0, 200) + "…" : sql) + "\"]";
     }
 
     /**
@@ -93,6 +104,21 @@ public final class Database implements AutoCloseable {
                 dialect.snapshotTransactions(handle, false);
             }
         });
+    }
+
+    /**
+     * Whether {@code e} is the store refusing a transaction because a concurrent one touched the same rows (a
+     * serialization failure or a deadlock, SQLState 40001 or 40P01): nothing was written, and the same work simply
+     * runs again. Expected now and then, e.g. a dimension table marked dirty while a rebuild marks it reloaded.
+     */
+    public static boolean isConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("40001".equals(sql.getSQLState())
+                    || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

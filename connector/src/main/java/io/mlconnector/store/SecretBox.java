@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -55,17 +56,62 @@ public final class SecretBox {
         }
     }
 
+    /** A keyset given as its JSON (secrets.keyset); {@code source} names it in messages. */
+    public static SecretBox fromJson(String keysetJson, String source) {
+        try {
+            AeadConfig.register();
+            KeysetHandle keyset = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+            return new SecretBox(keyset.getPrimitive(RegistryConfiguration.get(), Aead.class), null);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new SecretBoxException(source + ": not a Tink keyset in JSON (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /**
+     * Adds a new AES256-GCM key to the keyset file and makes it the primary: new secrets are encrypted with it,
+     * and secrets encrypted with the older keys still decrypt (they stay in the keyset). The file is replaced
+     * atomically and stays owner-only.
+     *
+     * @return the id of the new primary key
+     */
+    public static int rotate(Path keysetPath) {
+        try {
+            AeadConfig.register();
+            KeysetHandle old = TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(keysetPath), InsecureSecretKeyAccess.get());
+            KeysetHandle rotated = KeysetHandle.newBuilder(old)
+                    .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                            .withRandomId().makePrimary())
+                    .build();
+            Path dir = keysetPath.toAbsolutePath().getParent();
+            Path temp = Files.createTempFile(dir, ".keyset", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            try {
+                writeDurably(temp, TinkJsonProtoKeysetFormat.serializeKeyset(rotated, InsecureSecretKeyAccess.get()));
+                Files.move(temp, keysetPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return rotated.getPrimary().getId();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new SecretBoxException("secrets.keyset-path " + keysetPath.toAbsolutePath() + ": cannot be rotated ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static void writeDurably(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
     private static void createKeyset(Path keysetPath) throws IOException, GeneralSecurityException {
         Path dir = keysetPath.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        createOwnerOnlyDirectories(dir);
         String json = TinkJsonProtoKeysetFormat.serializeKeyset(
                 KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), InsecureSecretKeyAccess.get());
         Path temp = Files.createTempFile(dir, ".keyset", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
-            Files.writeString(temp, json);
-            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
+            writeDurably(temp, json);
             // A hard link never replaces an existing file: when two processes race, the first keyset wins.
             Files.createLink(keysetPath, temp);
             log.info("Created a new secrets keyset at {}; back it up apart from the database", keysetPath);
@@ -73,6 +119,18 @@ public final class SecretBox {
             // another process created it first; use theirs
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Folders made for a keyset (such as ~/.config/ml-connector) are the owner's only, where the file system allows. */
+    private static void createOwnerOnlyDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectories(dir);
         }
     }
 
@@ -110,7 +168,7 @@ public final class SecretBox {
 
     @Override
     public String toString() {
-        return "SecretBox[keyset=" + keysetPath + "]";
+        return "SecretBox[keyset=" + (keysetPath == null ? "secrets.keyset" : keysetPath) + "]";
     }
 
     /** A secret could not be encrypted or decrypted; the message never contains the secret. */

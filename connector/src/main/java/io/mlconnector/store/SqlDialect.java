@@ -1,5 +1,6 @@
 package io.mlconnector.store;
 
+import io.mlconnector.config.ConfigException;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -35,7 +36,11 @@ public interface SqlDialect {
     /** The isolation level that reads one snapshot of all tables. */
     String snapshotLevel();
 
-    /** Statements run once when the database is opened (after migrations). */
+    /**
+     * Statements run once when the database is opened (after migrations).
+     *
+     * @throws ConfigException when the database would acknowledge commits it can lose
+     */
     void prepare(Handle handle);
 
     /**
@@ -46,6 +51,14 @@ public interface SqlDialect {
 
     /** An expression that takes the next value of {@code sequence} (H2: {@code NEXT VALUE FOR s}, PostgreSQL: {@code nextval('s')}). */
     String nextValue(String sequence);
+
+    /**
+     * Whether only one process can have the store open (an H2 file; PostgreSQL is shared by instances): claims found
+     * there when an instance starts were left by a process that is gone.
+     */
+    default boolean oneProcess() {
+        return false;
+    }
 
     /** Suffix for a SELECT that claims rows without waiting for rows another instance holds. */
     default String forUpdateSkipLocked() {
@@ -61,11 +74,23 @@ public interface SqlDialect {
      */
     String upsert(String table, List<String> keyColumns, List<String> insertColumns, List<String> updateColumns);
 
+    /**
+     * An insert that does nothing when a row with the same key exists, with named parameters {@code :column}. On
+     * PostgreSQL a concurrent insert of the same key waits for the other transaction and then does nothing; H2
+     * raises a unique violation (SQLState 23505) in that race instead.
+     */
+    String insertIfAbsent(String table, List<String> keyColumns, List<String> insertColumns);
+
     /** H2 2.x (embedded file database). */
     final class H2 implements SqlDialect {
         @Override
         public String name() {
             return "h2";
+        }
+
+        @Override
+        public boolean oneProcess() {
+            return true; // the file is locked by the process that opened it
         }
 
         @Override
@@ -101,18 +126,45 @@ public interface SqlDialect {
                     + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", insertColumns) + ") VALUES ("
                     + insertColumns.stream().map(c -> "s." + c).collect(Collectors.joining(", ")) + ")";
         }
+
+        @Override
+        public String insertIfAbsent(String table, List<String> keyColumns, List<String> insertColumns) {
+            return "MERGE INTO " + table + " t USING (VALUES (" + params(insertColumns) + ")) AS s("
+                    + String.join(", ", insertColumns) + ") ON "
+                    + keyColumns.stream().map(c -> "t." + c + " = s." + c).collect(Collectors.joining(" AND "))
+                    + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", insertColumns) + ") VALUES ("
+                    + insertColumns.stream().map(c -> "s." + c).collect(Collectors.joining(", ")) + ")";
+        }
     }
 
-    /** PostgreSQL 12+; its commit is already durable (synchronous_commit on, fsync on). */
+    /** PostgreSQL 12+; its commit is durable once {@link #prepare} has checked synchronous_commit (fsync is assumed on). */
     final class PostgreSql implements SqlDialect {
         @Override
         public String name() {
             return "postgresql";
         }
 
+        /**
+         * Refuses a server that acknowledges commits it can lose in a crash. Only synchronous_commit {@code off}
+         * does that: {@code local}, {@code remote_write} and the rest flush the WAL on this server before COMMIT
+         * returns, and differ only in how long they wait for standbys (an HA choice that is the operator's).
+         */
         @Override
         public void prepare(Handle handle) {
-            // nothing: PostgreSQL's defaults are durable
+            if ("off".equalsIgnoreCase(setting(handle, "synchronous_commit"))) {
+                throw new ConfigException(List.of("store.jdbc-url: PostgreSQL runs with synchronous_commit = off, so a"
+                        + " commit it acknowledged (a webhook answered 2xx) can be lost if the server crashes; set it on"
+                        + " (ALTER DATABASE " + database(handle) + " SET synchronous_commit = on, or in postgresql.conf)"
+                        + " and start again"));
+            }
+        }
+
+        private static String setting(Handle handle, String name) {
+            return handle.createQuery("SELECT current_setting(:name)").bind("name", name).mapTo(String.class).one();
+        }
+
+        private static String database(Handle handle) {
+            return handle.createQuery("SELECT current_database()").mapTo(String.class).one();
         }
 
         @Override
@@ -135,6 +187,12 @@ public interface SqlDialect {
             return "INSERT INTO " + table + " (" + String.join(", ", insertColumns) + ") VALUES (" + params(insertColumns)
                     + ") ON CONFLICT (" + String.join(", ", keyColumns) + ") DO UPDATE SET "
                     + updateColumns.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+        }
+
+        @Override
+        public String insertIfAbsent(String table, List<String> keyColumns, List<String> insertColumns) {
+            return "INSERT INTO " + table + " (" + String.join(", ", insertColumns) + ") VALUES (" + params(insertColumns)
+                    + ") ON CONFLICT (" + String.join(", ", keyColumns) + ") DO NOTHING";
         }
     }
 

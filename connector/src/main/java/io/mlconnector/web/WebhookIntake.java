@@ -2,6 +2,7 @@ package io.mlconnector.web;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mlconnector.freshbooks.WebhookEvents;
 import io.mlconnector.freshbooks.WebhookSignature;
 import io.mlconnector.freshbooks.WebhookSignature.MalformedFormException;
 import io.mlconnector.store.Callback;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -32,6 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class WebhookIntake {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Webhook bodies read at once; more answer 503 at once, so slow senders cannot hold every server thread. */
+    public static final int MAX_CONCURRENT_BODIES = 32;
+    /** What a 503 asks the sender to wait before retrying. */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     static final String VERIFY_EVENT = "callback.verify";
 
     private static final Logger log = LoggerFactory.getLogger(WebhookIntake.class);
@@ -43,6 +49,9 @@ public final class WebhookIntake {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Duration storeTimeout;
+    private final Semaphore bodySlots = new Semaphore(MAX_CONCURRENT_BODIES);
+    private final UnknownTokens unknownTokens;
+    private final RejectionLog rejectionLog;
 
     /** What to answer: an HTTP status and a short reason (also the metric tag; never contains input). */
     public record Outcome(int status, String reason) {}
@@ -60,20 +69,43 @@ public final class WebhookIntake {
         this.meters = meters;
         this.clock = clock;
         this.storeTimeout = storeTimeout;
+        this.unknownTokens = new UnknownTokens(clock, Duration.ofMinutes(1), 10_000);
+        this.rejectionLog = new RejectionLog(log, clock, Duration.ofMinutes(1));
     }
 
-    /** Handles one delivery to {@code /hooks/freshbooks/{callbackToken}}. */
+    /** Handles one delivery to {@code /hooks/freshbooks/{callbackToken}}, sent as FreshBooks sends them (a form). */
     public Outcome receive(String callbackToken, InputStream body, String signatureHeader) {
+        return receive(callbackToken, FORM, body, signatureHeader);
+    }
+
+    /**
+     * Handles one delivery; FreshBooks posts {@code application/x-www-form-urlencoded} (reference §3.4), so any other
+     * {@code contentType} is refused (415) before its body is read.
+     */
+    public Outcome receive(String callbackToken, String contentType, InputStream body, String signatureHeader) {
+        if (unknownTokens.isKnownUnknown(callbackToken)) {
+            return reject(404, "unknown_token", callbackToken);
+        }
         Optional<CallbackWithVerifier> found = callbacks.findWithVerifier(callbackToken);
         if (found.isEmpty()) {
+            unknownTokens.remember(callbackToken);
             return reject(404, "unknown_token", callbackToken);
         }
         Callback callback = found.get().callback();
+        if (!isForm(contentType)) {
+            return reject(415, "unsupported_content_type", callbackToken);
+        }
+        if (!bodySlots.tryAcquire()) {
+            return busy();
+        }
         byte[] bytes;
         try {
+            // Jetty's minimum request data rate (ConnectorApp) ends a body that dribbles in.
             bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return reject(400, "unreadable_body", callbackToken);
+        } finally {
+            bodySlots.release();
         }
         if (bytes.length > MAX_BODY_BYTES) {
             return reject(413, "body_too_large", callbackToken);
@@ -100,11 +132,26 @@ public final class WebhookIntake {
         return receiveEvent(found.get(), fields, signatureHeader);
     }
 
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    /** The form media type, whatever its parameters (a charset) and case. */
+    static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return mediaType.equalsIgnoreCase(FORM);
+    }
+
     /** callback.verify is not signed (§3.3), so it is trusted only for its own callback id and only before verification. */
     private Outcome receiveVerification(Callback callback, String objectId, String verifier) {
         String token = callback.uriToken();
         if (callback.callbackId() != null && !objectId.equals(callback.callbackId().toString())) {
             return reject(400, "verify_for_other_callback", token);
+        }
+        if (!WebhookEvents.isObjectId(objectId)) {
+            return reject(400, WebhookEvents.Refusal.BAD_OBJECT_ID.reason(), token); // a callback id is numeric too
         }
         if (isBlank(verifier)) {
             return reject(400, "missing_verifier", token);
@@ -147,11 +194,14 @@ public final class WebhookIntake {
             return reject(401, "bad_signature", token);
         }
         String name = fields.get("name");
-        String objectType = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
         String objectId = fields.get("object_id");
-        if (name.length() > 64 || objectType.length() > 32 || objectId.length() > 64) {
-            return reject(400, "field_too_long", token); // would not fit the inbox columns
+        // Signed but unprocessable (unknown event, another callback's family, a non-numeric id) would be retried
+        // until dead-lettered: refuse it here instead. Known names and ids also fit the inbox columns.
+        Optional<WebhookEvents.Refusal> refusal = WebhookEvents.check(callback.event(), name, objectId);
+        if (refusal.isPresent()) {
+            return reject(400, refusal.get().reason(), token);
         }
+        String objectType = name.substring(0, name.indexOf('.'));
         InboxEvent event = new InboxEvent(clock.instant(), callback.tenantId(), token, name, objectType, objectId,
                 WebhookSignature.canonicalJson(fields));
         CompletableFuture<Void> stored = inbox.submit(event);
@@ -174,8 +224,14 @@ public final class WebhookIntake {
     private Outcome reject(int status, String reason, String token) {
         Counter.builder("webhook_rejected").description("Webhook requests refused as bad input")
                 .tag("reason", reason).register(meters).increment();
-        log.warn("Webhook rejected: {} {} (callback {})", status, reason, shortToken(token));
+        rejectionLog.rejected(status, reason, shortToken(token));
         return new Outcome(status, reason);
+    }
+
+    private Outcome busy() {
+        Counter.builder("webhook_busy").description("Webhook requests answered 503 because too many bodies were being read")
+                .register(meters).increment();
+        return new Outcome(503, "busy");
     }
 
     private void accepted(String kind) {

@@ -57,7 +57,7 @@ public final class WebhookIntakeBench {
         String[] bodies = new String[requests];
         String[] signatures = new String[requests];
         for (int i = 0; i < requests; i++) {
-            bodies[i] = "name=invoice.update&object_id=" + i + "&account_id=ACM123&business_id=439000&identity_id=1&user_id=1";
+            bodies[i] = "name=invoice.update&object_id=" + (i + 1) + "&account_id=ACM123&business_id=439000&identity_id=1&user_id=1";
             signatures[i] = WebhookSignature.sign(WebhookSignature.parseForm(bodies[i]), VERIFIER);
         }
         long[] micros = new long[requests];

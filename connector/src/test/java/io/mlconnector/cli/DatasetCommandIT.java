@@ -143,6 +143,37 @@ public class DatasetCommandIT {
         assertThat(refused.err).startsWith("Power BI: ").doesNotContain("\tat ", "wrong");
     }
 
+    /** Issue 13 item 2: where Power BI refuses creation, mlc says how to proceed; powerbi.dataset-id then adopts one. */
+    @Test
+    void creationRefusedIsOneLineNamingDatasetIdWhichThenAdoptsADatasetMadeElsewhere() throws Exception {
+        sims.powerBi().settings(sims.powerBi().settings().withDatasetCreation(false));
+
+        Run refused = run("dataset", "create", "--config", config.toString());
+
+        assertThat(refused.exit).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err.lines().toList()).as(refused.toString()).singleElement().asString()
+                .startsWith("Power BI: Power BI refused to create dataset '" + DATASET + "'")
+                .contains("FeatureDeprecatedError", "powerbi.dataset-id");
+        assertThat(sims.powerBi().datasets()).isEmpty();
+
+        String made = sims.powerBi().store().createDatasetElsewhere(sims.demoApp().clientId(), sims.demoWorkspaceId(),
+                DatasetModel.freshBooks("Made by hand").toCreateDatasetJson(), "None").id();
+        String plain = Files.readString(config);
+        Files.writeString(config, plain + "  dataset-id: " + made + "\n");
+        Run adopted = run("dataset", "create", "--config", config.toString());
+        assertThat(adopted.exit).as(adopted.toString()).isZero();
+        assertThat(adopted.out).contains("Adopted dataset " + made + " (powerbi.dataset-id) in workspace");
+        assertThat(run("dataset", "check", "--config", config.toString()).exit).isZero();
+
+        Files.writeString(config, plain + "  dataset-id: no-such-dataset\n");
+        Run missing = run("dataset", "check", "--config", config.toString());
+        assertThat(missing.exit).isEqualTo(1);
+        assertThat(missing.err.lines().toList()).singleElement().asString()
+                .startsWith("Power BI: dataset no-such-dataset (powerbi.dataset-id) is not in workspace")
+                .contains("'Made by hand' " + made, "Set powerbi.dataset-id");
+        assertThat(sims.powerBi().datasets()).hasSize(1);
+    }
+
     private String onlyDatasetId() {
         List<DatasetSummary> datasets = sims.powerBi().store().datasets(sims.demoApp().clientId(), sims.demoWorkspaceId()).stream()
                 .filter(d -> d.name().equals(DATASET)).toList();

@@ -40,7 +40,7 @@ class ReplayRecordsIT {
         DemoWorld.Options options = new DemoWorld.Options(dataDir, 7, 0, Duration.ofSeconds(3599), 43_200,
                 Duration.ofMillis(200));
         try (DemoWorld world = DemoWorld.start(options, Clock.systemUTC())) {
-            String url = world.config().server().publicBaseUrl().toString();
+            String url = world.adminUrl().toString();
             Operations operations = world.connector().operations();
             FreshBooksSimulator freshBooks = world.freshBooks();
             freshBooks.generator().step(40);

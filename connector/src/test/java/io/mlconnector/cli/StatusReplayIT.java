@@ -29,10 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusReplayIT {
     private static final Actor ACTOR = new Actor(1, 1);
 
-    /** A client's city: a column of the clients table alone (an organization name also appears on invoices). */
-    private static ObjectNode city(String name) {
+    /** An expense's vendor: a column of the expenses table alone (a fact table: its rows are signed). */
+    private static ObjectNode vendor(String name) {
         ObjectNode input = JsonNodeFactory.instance.objectNode();
-        input.put("p_city", name);
+        input.put("vendor", name);
         return input;
     }
 
@@ -44,7 +44,7 @@ class StatusReplayIT {
         DemoWorld.Options options = new DemoWorld.Options(dataDir, 5, 0, Duration.ofSeconds(3599), 43_200,
                 Duration.ofMillis(200));
         try (DemoWorld world = DemoWorld.start(options, Clock.systemUTC())) {
-            String url = world.config().server().publicBaseUrl().toString();
+            String url = world.adminUrl().toString();
             Operations operations = world.connector().operations();
 
             Run empty = run("status", "--url", url);
@@ -52,15 +52,16 @@ class StatusReplayIT {
             assertThat(empty.out()).contains("Tenants: none connected", "Events: 0 received, 0 pending",
                     "oldest waiting: nothing waits", "Blocked tables: none", "Quarantined batches: none");
 
-            world.freshBooks().generator().step(40);
+            world.freshBooks().generator().step(120); // enough history that the first business has an expense
             List<Tenant> tenants = world.connectBusinesses();
             world.registerWebhooks(Duration.ofSeconds(30));
             String tenant = tenants.get(0).tenantId();
             FreshBooksSimulator freshBooks = world.freshBooks();
-            long clientId = freshBooks.store().all(tenant, Resource.CLIENTS).get(0).path("id").asLong();
-            // A value Power BI refuses, for a reason the connector cannot check beforehand: this client's row.
-            world.simulators().powerBi().refuseValue("Refused City");
-            freshBooks.store().update(tenant, Resource.CLIENTS, clientId, city("Refused City"), ACTOR);
+            long expenseId = freshBooks.store().all(tenant, Resource.EXPENSES).stream()
+                    .filter(e -> e.path("vis_state").asInt() == 0).findFirst().orElseThrow().path("id").asLong();
+            // A value Power BI refuses, for a reason the connector cannot check beforehand: this expense's row.
+            world.simulators().powerBi().refuseValue("Refused Vendor");
+            freshBooks.store().update(tenant, Resource.EXPENSES, expenseId, vendor("Refused Vendor"), ACTOR);
             operations.backfill(tenant, progress -> {});
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> !operations.status().quarantined().isEmpty());
@@ -71,21 +72,26 @@ class StatusReplayIT {
             assertThat(status.out()).contains("Tenants: " + tenants.size(),
                     "  " + tenants.get(0).businessName() + " (" + tenant + "): active",
                     "Quarantined batches: ", "mlc replay <batch id>",
-                    "  " + batch.batchId() + "  clients (1 rows): 400", "Refused City");
+                    "  " + batch.batchId() + "  expenses (1 rows): 400", "Refused Vendor");
 
             // The cause is fixed in FreshBooks; the replay drops the refused row with its reversal.
-            freshBooks.store().update(tenant, Resource.CLIENTS, clientId, city("Springfield"), ACTOR);
-            // Everything else sent; the quarantined row and the move's reversal and new row (held behind it) wait.
-            await().atMost(Duration.ofSeconds(60)).until(() -> operations.status().outboxUnsent() == 3);
+            freshBooks.store().update(tenant, Resource.EXPENSES, expenseId, vendor("Springfield Supplies"), ACTOR);
+            // Everything else sent; the quarantined row and its record's later rows (held behind it) wait: the move's
+            // expense reversal and new row, its cash_movements pair when the version changed it, and the refused
+            // version's cash_movements row unless that was batched before the quarantine: 3 to 6 rows.
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                long waiting = operations.status().outboxUnsent();
+                return waiting >= 3 && waiting <= 6;
+            });
             Run replayed = run("replay", batch.batchId(), "--url", url);
             assertThat(replayed.exit()).as(replayed.toString()).isZero();
             assertThat(replayed.out()).contains("Batch " + batch.batchId() + " is replayed");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                 assertThat(operations.status().quarantined()).isEmpty();
                 assertThat(operations.status().outboxUnsent()).isZero();
-                assertThat(world.simulators().powerBi().rows(operations.status().datasetId(), "clients"))
-                        .filteredOn(r -> String.valueOf(r.get("client_id")).equals(String.valueOf(clientId)))
-                        .extracting(r -> r.get("city")).containsExactly("Springfield");
+                assertThat(world.simulators().powerBi().rows(operations.status().datasetId(), "expenses"))
+                        .filteredOn(r -> String.valueOf(r.get("expense_id")).equals(String.valueOf(expenseId)))
+                        .extracting(r -> r.get("vendor")).containsExactly("Springfield Supplies");
             });
 
             Run again = run("replay", batch.batchId(), "--url", url);

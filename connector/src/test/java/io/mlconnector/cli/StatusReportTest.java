@@ -3,6 +3,7 @@ package io.mlconnector.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlconnector.app.Operations;
+import io.mlconnector.pipeline.InboxQueue;
 import io.mlconnector.pipeline.Outbox;
 import io.mlconnector.pipeline.PushRoutes;
 import io.mlconnector.pipeline.TableRebuilds;
@@ -35,14 +36,20 @@ class StatusReportTest {
                                 "FreshBooks refused the refresh token (invalid_grant)")),
                 12_345, 7, 1_234_567, 42, AT.minus(Duration.ofSeconds(125)),
                 List.of(new Outbox.Batch("b-9", "default", "invoices", 500, 1, AT, AT, "quarantined",
-                        "400 BadRequest: string longer than 4000 characters", 17L, 40L)),
+                        "400 BadRequest: string longer than 4000 characters", 17L, 40L, "a-1")),
                 List.of(new SchemaGuard.Verdict("invoices", false, null, null, AT),
                         new SchemaGuard.Verdict("payments", true, "400 column 'payment_type' not found",
                                 "mlc dataset sync (puts the table's schema from the model)", AT)),
                 new PushRoutes.Route("default", "ws-1", "FreshBooks", "ds-1", 1, "401 PowerBINotAuthorizedException",
                         "add the service principal to the workspace", AT.minusSeconds(60), PushRoutes.Resolver.SEQUENCE_NUMBERS),
                 List.of(new TableRebuilds.Rebuild("payments", "outcome of batch b-7 unknown", AT)), List.of(),
-                List.of(new SweepRuns.LastRun("a1", AT.minusSeconds(200), AT.minusSeconds(125), 494, List.of("payment"))));
+                List.of(new SweepRuns.LastRun("a1", AT.minusSeconds(200), AT.minusSeconds(125), 494, List.of("payment"))),
+                new InboxQueue.DeadLetters(3, List.of(
+                        new InboxQueue.DeadLetter("a1", "invoice:42", 10, "FreshBooks answered 500 to GET /accounting/"
+                                + "account/a1/invoices/invoices/42: Internal error", AT.minusSeconds(30),
+                                "mlc replay --tenant a1 --record invoice:42"),
+                        new InboxQueue.DeadLetter("a1", "widget:7", 10, "java.lang.IllegalArgumentException: not a record"
+                                + " type the connector reads: widget", AT.minusSeconds(90), "mlc replay --dead-letters --tenant a1"))), "host-1", List.of());
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset ds-1 in workspace ws-1",
@@ -60,22 +67,31 @@ class StatusReportTest {
                 "    fix: mlc dataset sync (puts the table's schema from the model)",
                 "Quarantined batches: 1 (after fixing the cause: mlc replay <batch id>)",
                 "  b-9  invoices (500 rows): 400 BadRequest: string longer than 4000 characters",
+                "Dead letters (records whose fetch kept failing): 3 (after fixing the cause: mlc replay --dead-letters)",
+                "  a1 invoice:42 (10 attempts, since 2026-03-01T09:59:30Z): FreshBooks answered 500 to GET"
+                        + " /accounting/account/a1/invoices/invoices/42: Internal error",
+                "    fix: mlc replay --tenant a1 --record invoice:42",
+                "  a1 widget:7 (10 attempts, since 2026-03-01T09:58:30Z): java.lang.IllegalArgumentException: not a"
+                        + " record type the connector reads: widget",
+                "    fix: mlc replay --dead-letters --tenant a1",
+                "  … and 1 more",
                 "Control totals: not checked yet");
     }
 
     @Test
     void aQuietConnectorSaysSoInFewLines() {
         Operations.Status status = new Operations.Status(AT, "ws-1", null, List.of(), 0, 0, 0, 0, null,
-                List.of(), List.of(), null, List.of(), List.of(), List.of());
+                List.of(), List.of(), null, List.of(), List.of(), List.of(), new InboxQueue.DeadLetters(0, List.of()), "host-1", List.of());
 
         assertThat(StatusReport.render(json(status))).containsExactly(
                 "ml-connector status at 2026-03-01T10:00:00Z: dataset - in workspace ws-1",
-                "Tenants: none connected (connect a business: /oauth/freshbooks/start)",
+                "Tenants: none connected (connect a business: mlc connect freshbooks)",
                 "Events: 0 received, 0 pending",
                 "Rows: 0 pushed, 0 waiting; oldest waiting: nothing waits",
                 "Power BI: not reached yet",
                 "Blocked tables: none",
                 "Quarantined batches: none",
+                "Dead letters (records whose fetch kept failing): none",
                 "Control totals: not checked yet");
     }
 
@@ -116,7 +132,7 @@ class StatusReportTest {
 
     private static Operations.Status quietWith(List<ControlTotals.Result> totals) {
         return new Operations.Status(AT, "ws-1", "ds-1", List.of(), 0, 0, 0, 0, null, List.of(), List.of(), null,
-                List.of(), totals, List.of());
+                List.of(), totals, List.of(), new InboxQueue.DeadLetters(0, List.of()), "host-1", List.of());
     }
 
     private static ControlTotals.Result result(String table, String tenant, Verdict verdict, long ledger, Long powerBi,

@@ -39,7 +39,8 @@ class ConfigLoaderTest {
         assertThat(config.store().jdbcUrl()).isEqualTo("jdbc:h2:file:./data/ml-connector;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(config.store().username()).isEqualTo("sa");
         assertThat(config.store().poolSize()).isEqualTo(10);
-        assertThat(config.secrets().keysetPath()).isEqualTo(Path.of("./data/keyset.json"));
+        assertThat(config.secrets().keysetPath()).isEqualTo(Path.of(System.getProperty("user.home"), ".config/ml-connector/keyset.json"));
+        assertThat(config.secrets().keysetJson()).isNull();
         assertThat(config.freshbooks().apiBaseUrl()).isEqualTo(URI.create("https://api.freshbooks.com"));
         assertThat(config.freshbooks().authBaseUrl()).isEqualTo(URI.create("https://auth.freshbooks.com"));
         assertThat(config.freshbooks().redirectUri()).isEqualTo(URI.create("https://hooks.example.com/oauth/freshbooks/callback"));
@@ -47,12 +48,32 @@ class ConfigLoaderTest {
         assertThat(config.powerbi().authorityHost()).isEqualTo(URI.create("https://login.microsoftonline.com"));
         assertThat(config.powerbi().apiBaseUrl()).isEqualTo(URI.create("https://api.powerbi.com"));
         assertThat(config.powerbi().datasetName()).isEqualTo("ml-connector");
+        assertThat(config.powerbi().datasetId()).as("no dataset adopted unless powerbi.dataset-id is set").isNull();
         assertThat(config.powerbi().trustedCertificatePem()).isNull();
         assertThat(config.pipeline().coalesceWindow()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.pipeline().maxBatchRows()).isEqualTo(10_000);
         assertThat(config.pipeline().sweepOverlap()).isEqualTo(Duration.ofDays(1));
         assertThat(config.pipeline().retention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.log().format()).isEqualTo(LogFormat.TEXT);
+        assertThat(config.admin()).isEqualTo(new ConnectorConfig.Admin("127.0.0.1", 8081, null, Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void anAdminListenerOffLoopbackNeedsATokenAndSaysSoInOneLine() {
+        assertThatThrownBy(() -> loader.parse(MINIMAL_YAML + "admin:\n  bind-host: 0.0.0.0\n", Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(1);
+                    assertThat(e.problems().get(0)).startsWith("admin.token:").contains("0.0.0.0")
+                            .contains("ML_CONNECTOR_ADMIN_TOKEN").doesNotContain("\n");
+                });
+        ConnectorConfig withToken = loader.parse(MINIMAL_YAML + "admin:\n  bind-host: 10.0.0.5\n  port: 0\n",
+                Map.of("ML_CONNECTOR_ADMIN_TOKEN", "s3cret-admin"));
+        assertThat(withToken.admin().token()).isEqualTo("s3cret-admin");
+        assertThat(withToken.admin().port()).isZero();
+        assertThat(withToken.toString()).doesNotContain("s3cret-admin");
+        for (String loopback : new String[] {"localhost", "127.0.0.1", "127.1.2.3", "::1"}) {
+            assertThat(loader.parse(MINIMAL_YAML, Map.of("ML_CONNECTOR_ADMIN_BIND_HOST", loopback)).admin().token()).isNull();
+        }
     }
 
     @Test
@@ -102,6 +123,14 @@ class ConfigLoaderTest {
         assertThat(config.freshbooks().scopes()).containsExactly("user:profile:read", "user:bills:read");
     }
 
+    /** powerbi.dataset-id adopts a dataset; an empty value (an empty environment variable) adopts none. */
+    @Test
+    void datasetIdIsReadAndEmptyMeansNone() {
+        assertThat(loader.parse(MINIMAL_YAML, Map.of("ML_CONNECTOR_POWERBI_DATASET_ID", " ds-42 ")).powerbi().datasetId())
+                .isEqualTo("ds-42");
+        assertThat(loader.parse(MINIMAL_YAML, Map.of("ML_CONNECTOR_POWERBI_DATASET_ID", "")).powerbi().datasetId()).isNull();
+    }
+
     @Test
     void environmentAloneIsEnough() {
         Map<String, String> env = new HashMap<>();
@@ -134,7 +163,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopicIsRejected() {
         assertThatThrownBy(() -> loader.parse(MINIMAL_YAML + "serverr:\n  port: 1\n", Map.of()))
-                .hasMessageStartingWith("serverr.port: unknown key. Known topics: server, store, secrets, freshbooks, powerbi, pipeline, log.");
+                .hasMessageStartingWith("serverr.port: unknown key. Known topics: server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log.");
     }
 
     @Test

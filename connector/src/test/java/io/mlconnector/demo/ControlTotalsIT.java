@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mlconnector.app.Operations;
+import io.mlconnector.mapping.DatasetModel;
 import io.mlconnector.pipeline.PipelineJson;
 import io.mlconnector.pipeline.reconcile.ControlTotals;
 import io.mlconnector.pipeline.reconcile.TotalsComparison.Verdict;
@@ -49,7 +50,7 @@ class ControlTotalsIT {
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(BETWEEN_CHECKS).untilAsserted(() ->
                     assertThat(operations.checkTotals()).as("every table of every tenant")
-                            .hasSize(11 * tenants.size()).allMatch(r -> r.verdict() == Verdict.MATCH, "matches"));
+                            .hasSize(DatasetModel.freshBooks("x").tables().size() * tenants.size()).allMatch(r -> r.verdict() == Verdict.MATCH, "matches"));
             List<ControlTotals.Result> matched = operations.status().controlTotals();
             assertThat(matched).filteredOn(r -> r.table().equals("invoices"))
                     .allMatch(r -> r.powerBiCount() == r.ledgerCount(), "counted on both sides");
@@ -99,7 +100,7 @@ class ControlTotalsIT {
 
     private static JsonNode postCheck(DemoWorld world) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + world.connector().port() + "/api/totals/check"))
+                        URI.create(world.adminUrl() + "/api/totals/check"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return PipelineJson.mapper().readTree(response.body());
@@ -108,7 +109,7 @@ class ControlTotalsIT {
     /** The connector's Prometheus page. */
     static String scrapeMetrics(DemoWorld world) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + world.connector().port() + "/metrics")).GET().build(),
+                        URI.create(world.adminUrl() + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -37,6 +37,26 @@ final class PowerBiTruth {
 
     static void assertTenantMatchesTruth(DemoWorld world, String datasetId, String tenant) {
         PowerBiSimulator powerBi = world.simulators().powerBi();
+        // Record by record first: every live record once, at its current amount; deleted ones gone. A difference
+        // names the record and shows its rows (with their batches), which a table's sum cannot.
+        for (RecordCheck check : RECORD_CHECKS) {
+            List<Map<String, Object>> rows = powerBi.rows(datasetId, check.table());
+            Map<String, Long> counts = countById(rows, tenant, check.idColumn());
+            Map<String, BigDecimal> amounts = sumById(rows, tenant, check.idColumn(), "amount");
+            for (ObjectNode record : world.freshBooks().store().all(tenant, check.resource())) {
+                String id = record.path("id").asString();
+                boolean live = record.path("vis_state").asInt() != 1;
+                java.util.function.Supplier<String> what = () -> check.table() + " " + id + " (its rows in Power BI: "
+                        + rowsOfRecord(rows, tenant, check.idColumn(), id) + ")";
+                assertThat(counts.getOrDefault(id, 0L)).as(() -> what.get() + " SUM(sign)").isEqualTo(live ? 1L : 0L);
+                if (check.hasAmount()) {
+                    BigDecimal expected = live ? new BigDecimal(record.path("amount").path("amount").asString())
+                            : BigDecimal.ZERO;
+                    assertThat(amounts.getOrDefault(id, BigDecimal.ZERO)).as(() -> what.get() + " amount")
+                            .isEqualByComparingTo(expected);
+                }
+            }
+        }
         Truth truth = world.freshBooks().truth(tenant);
         for (Map.Entry<String, Map<String, String>> table : MONEY_COLUMNS.entrySet()) {
             TableTotals totals = truth.table(table.getKey());
@@ -49,23 +69,14 @@ final class PowerBiTruth {
                         .isEqualByComparingTo(totals.sum(column.getKey()));
             }
         }
-        // Record by record: every live record once, at its current amount; deleted ones gone.
-        for (RecordCheck check : RECORD_CHECKS) {
-            List<Map<String, Object>> rows = powerBi.rows(datasetId, check.table());
-            Map<String, Long> counts = countById(rows, tenant, check.idColumn());
-            Map<String, BigDecimal> amounts = sumById(rows, tenant, check.idColumn(), "amount");
-            for (ObjectNode record : world.freshBooks().store().all(tenant, check.resource())) {
-                String id = record.path("id").asString();
-                boolean live = record.path("vis_state").asInt() != 1;
-                String what = check.table() + " " + id;
-                assertThat(counts.getOrDefault(id, 0L)).as(what + " SUM(sign)").isEqualTo(live ? 1L : 0L);
-                if (check.hasAmount()) {
-                    BigDecimal expected = live ? new BigDecimal(record.path("amount").path("amount").asString())
-                            : BigDecimal.ZERO;
-                    assertThat(amounts.getOrDefault(id, BigDecimal.ZERO)).as(what + " amount").isEqualByComparingTo(expected);
-                }
-            }
-        }
+    }
+
+    /** One record's rows: sign, amount, FreshBooks version, batch and push time of each. */
+    private static List<String> rowsOfRecord(List<Map<String, Object>> rows, String tenant, String idColumn, String id) {
+        return rows.stream().filter(r -> tenant.equals(r.get("tenant")) && id.equals(String.valueOf(r.get(idColumn))))
+                .map(r -> r.get("sign") + " " + r.get("amount") + " v" + r.get("source_updated_utc") + " batch "
+                        + r.get("batch_id") + " at " + r.get("pushed_at_utc"))
+                .toList();
     }
 
     /** A table checked record by record: its id column, and whether its amount is FreshBooks' Money {@code amount}. */
@@ -79,7 +90,11 @@ final class PowerBiTruth {
 
     /** No row (the same values with the same sign) reached Power BI twice: each version pushed once. */
     static void assertNoRowPushedTwice(PowerBiSimulator powerBi, DemoWorld world) {
-        String datasetId = world.connector().operations().status().datasetId();
+        assertNoRowPushedTwice(powerBi, world.connector().operations().status().datasetId());
+    }
+
+    /** The same for the dataset {@code datasetId} (a connector in another process). */
+    static void assertNoRowPushedTwice(PowerBiSimulator powerBi, String datasetId) {
         for (String table : MONEY_COLUMNS.keySet()) {
             Map<Map<String, Object>, Integer> seen = new HashMap<>();
             for (Map<String, Object> row : powerBi.rows(datasetId, table)) {

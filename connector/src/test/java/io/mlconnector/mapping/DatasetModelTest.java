@@ -22,7 +22,7 @@ class DatasetModelTest {
     @Test
     void hasTheAgreedTables() {
         assertThat(model.tableNames()).containsExactly("invoices", "invoice_lines", "payments", "expenses", "bills",
-                "bill_lines", "bill_payments", "clients", "vendors", "accounts", "expense_categories");
+                "bill_lines", "bill_payments", "cash_movements", "clients", "vendors", "accounts", "expense_categories");
     }
 
     @Test
@@ -53,7 +53,7 @@ class DatasetModelTest {
 
         assertThat(body.get("name").asString()).isEqualTo("FreshBooks Finance");
         assertThat(body.get("defaultMode").asString()).isEqualTo("Push");
-        assertThat(body.get("tables")).hasSize(11);
+        assertThat(body.get("tables")).hasSize(12);
         JsonNode invoices = body.get("tables").get(0);
         assertThat(invoices.get("name").asString()).isEqualTo("invoices");
         JsonNode amount = invoices.get("columns").get(model.table("invoices").orElseThrow().columnNames().indexOf("amount"));

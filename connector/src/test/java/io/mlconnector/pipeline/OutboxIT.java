@@ -1,8 +1,10 @@
 package io.mlconnector.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mlconnector.pipeline.Outbox.Batch;
+import io.mlconnector.cluster.Leases;
 import io.mlconnector.store.Database;
 import io.mlconnector.store.TestDatabases;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ class OutboxIT {
     Path dir;
     Database database;
     Outbox outbox;
+    Leases.Lease lease;
 
     @AfterEach
     void close() {
@@ -40,6 +43,8 @@ class OutboxIT {
     private void open(String store) {
         database = store.equals("h2") ? TestDatabases.h2(dir) : TestDatabases.postgres();
         outbox = new Outbox(database, PipelineJson.mapper());
+        lease = new Leases(database.jdbi(), "test", java.time.Duration.ofMinutes(5)).tryAcquire(Pusher.leaseName(ROUTE))
+                .orElseThrow();
     }
 
     @ParameterizedTest
@@ -120,21 +125,84 @@ class OutboxIT {
         open(store);
         row("invoices", "1", +1, "{\"invoice_id\":1}");
         Batch batch = outbox.formBatch(ROUTE, "invoices", 10, NO_BYTE_LIMIT, NOW).orElseThrow();
-        Batch first = outbox.beginAttempt(batch, "a1", NOW);
+        Batch first = outbox.beginAttempt(batch, "a1", NOW, lease);
         assertThat(first.pushSeq()).isEqualTo(1L);
         outbox.outcomeUnknown(first, NOW, "timed out");
-        Batch again = outbox.beginAttempt(outbox.headOfEachTable(ROUTE).get(0), "a2", NOW);
+        Batch again = outbox.beginAttempt(outbox.headOfEachTable(ROUTE).get(0), "a2", NOW, lease);
         assertThat(again.pushSeq()).as("an unknown outcome keeps its number").isEqualTo(1L);
         outbox.retryLater(again, NOW, "429");
         assertThat(outbox.headOfEachTable(ROUTE).get(0).pushSeq()).as("nothing written: the number is free").isNull();
-        assertThat(outbox.beginAttempt(outbox.headOfEachTable(ROUTE).get(0), "a3", NOW).pushSeq()).isEqualTo(2L);
+        assertThat(outbox.beginAttempt(outbox.headOfEachTable(ROUTE).get(0), "a3", NOW, lease).pushSeq()).isEqualTo(2L);
 
         outbox.raiseSequenceNumber(ROUTE, "invoices", 40);
         row("invoices", "2", +1, "{\"invoice_id\":2}");
         outbox.markSent(outbox.headOfEachTable(ROUTE).get(0), NOW);
         Batch next = outbox.formBatch(ROUTE, "invoices", 10, NO_BYTE_LIMIT, NOW).orElseThrow();
-        assertThat(outbox.beginAttempt(next, "a4", NOW).pushSeq()).as("above what the service has seen").isEqualTo(41L);
+        assertThat(outbox.beginAttempt(next, "a4", NOW, lease).pushSeq()).as("above what the service has seen").isEqualTo(41L);
         assertThat(outbox.rowsInTables(ROUTE)).containsEntry("invoices", 1L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void webhookRowsGoFirstAndTenantsTakeTurnsWhileARecordsRowsKeepTheirOrder(String store) {
+        open(store);
+        List<Long> backfillA = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            backfillA.add(row("clients", "a", String.valueOf(i), +1, "{\"n\":" + i + "}", "sweep:backfill"));
+        }
+        long backfillB = row("clients", "b", "1", +1, "{\"n\":1}", "sweep:backfill");
+        long earlierOfLive = row("clients", "a", "9", +1, "{\"v\":1}", "sweep:backfill");
+        long reversal = row("clients", "a", "9", -1, "{\"v\":1}", "inbox:7-7");
+        long live = row("clients", "a", "9", +1, "{\"v\":2}", "inbox:7-7");
+        long liveC = row("clients", "c", "5", +1, "{\"v\":1}", "inbox:8-8");
+
+        Batch first = outbox.formBatch(ROUTE, "clients", 6, NO_BYTE_LIMIT, NOW).orElseThrow();
+        assertThat(rowsOfBatch(first)).as("webhook rows first, each with its record's earlier row; then tenants in turn")
+                .containsExactlyInAnyOrder(earlierOfLive, reversal, live, liveC, backfillA.get(0), backfillB);
+        assertThat(first.firstRowId()).isEqualTo(backfillA.get(0));
+        outbox.markSent(attempt(first), NOW);
+
+        Batch second = outbox.formBatch(ROUTE, "clients", 6, NO_BYTE_LIMIT, NOW).orElseThrow();
+        assertThat(rowsOfBatch(second)).containsExactlyElementsOf(backfillA.subList(1, 6));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aResultIsWrittenOnlyForItsOwnAttempt(String store) {
+        open(store);
+        row("invoices", "1", +1, "{\"n\":1}");
+        Batch stale = attempt(outbox.formBatch(ROUTE, "invoices", 10, NO_BYTE_LIMIT, NOW).orElseThrow());
+        // A new owner took the route over, found the batch posting and sent it again under its own attempt.
+        Batch current = outbox.beginAttempt(outbox.headOfEachTable(ROUTE).get(0), "new-owner", NOW, lease);
+
+        outbox.retryLater(stale, NOW, "429 seen by the old owner");
+        outbox.markSent(stale, NOW);
+        assertThat(outbox.headOfEachTable(ROUTE)).singleElement()
+                .satisfies(b -> assertThat(b.state()).isEqualTo("posting"))
+                .satisfies(b -> assertThat(b.pushSeq()).isEqualTo(current.pushSeq()));
+
+        outbox.markSent(current, NOW);
+        assertThat(outbox.headOfEachTable(ROUTE)).isEmpty();
+        assertThat(outbox.rowsInTables(ROUTE)).containsEntry("invoices", 1L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anInstanceThatLostTheRouteCannotBeginAnAttempt(String store) {
+        open(store);
+        row("invoices", "1", +1, "{\"n\":1}");
+        Batch batch = outbox.formBatch(ROUTE, "invoices", 10, NO_BYTE_LIMIT, NOW).orElseThrow();
+        database.jdbi().useHandle(h -> h.execute("UPDATE lease SET token = token + 1, owner = 'other'"));
+
+        assertThatThrownBy(() -> outbox.beginAttempt(batch, "a1", NOW, lease))
+                .isInstanceOf(Leases.LeaseLostException.class);
+        assertThat(outbox.headOfEachTable(ROUTE)).singleElement()
+                .satisfies(b -> assertThat(b.state()).isEqualTo("pending"));
+    }
+
+    private List<Long> rowsOfBatch(Batch batch) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT id FROM outbox_row WHERE batch_id = :b ORDER BY id")
+                .bind("b", batch.batchId()).mapTo(Long.class).list());
     }
 
     private void sendHead() {
@@ -143,16 +211,21 @@ class OutboxIT {
     }
 
     private Batch attempt(Batch batch) {
-        return outbox.beginAttempt(batch, "attempt-" + batch.batchId(), NOW);
+        return outbox.beginAttempt(batch, "attempt-" + batch.batchId(), NOW, lease);
     }
 
     private long row(String table, String id, int sign, String values) {
+        return row(table, "t1", id, sign, values, "test");
+    }
+
+    private long row(String table, String tenant, String id, int sign, String values, String cause) {
         return database.jdbi().withHandle(h -> h.createUpdate("""
                         INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key, sign,
-                                                values_json, cause, created_at)
-                        VALUES (:route, :table, 't1', :type, :id, 'row', :sign, :values, 'test', :now)""")
-                .bind("route", ROUTE).bind("table", table).bind("type", table).bind("id", id).bind("sign", sign)
-                .bind("values", values).bind("now", NOW)
+                                                values_json, cause, created_at, priority)
+                        VALUES (:route, :table, :tenant, :type, :id, 'row', :sign, :values, :cause, :now, :priority)""")
+                .bind("route", ROUTE).bind("table", table).bind("tenant", tenant).bind("type", table).bind("id", id)
+                .bind("sign", sign).bind("values", values).bind("cause", cause).bind("now", NOW)
+                .bind("priority", Outbox.priorityOf(cause))
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
     }
 

@@ -60,7 +60,7 @@ class RetentionTaskIT {
                 + " VALUES ('t1', 'invoice', '1', FALSE, '[]', TIMESTAMP WITH TIME ZONE '2026-01-01 00:00:00+00')");
 
         Outbox outbox = new Outbox(database, PipelineJson.mapper());
-        InboxQueue inbox = new InboxQueue(database.jdbi(), Duration.ofSeconds(2), Duration.ofSeconds(20));
+        InboxQueue inbox = new InboxQueue(database, Duration.ofSeconds(2), Duration.ofSeconds(20));
         long sentRows = outbox.sentRowCount();
         long unsentRows = outbox.unsentRowCount();
         long received = inbox.totalCount();

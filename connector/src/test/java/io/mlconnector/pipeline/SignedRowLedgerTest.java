@@ -93,7 +93,7 @@ class SignedRowLedgerTest {
         ObjectNode second = payment("120.00", "2021-11-07 01:10:00", 0);
         apply(PAYMENT, FetchedRecord.found(first, stamps.next()));
         SignedRowLedger.Applied applied = apply(PAYMENT, FetchedRecord.found(second, stamps.next()));
-        assertThat(applied).isEqualTo(new SignedRowLedger.Applied(2, false)); // −1 old, +1 new
+        assertThat(applied).isEqualTo(new SignedRowLedger.Applied(4, false)); // −1 old, +1 new: payments and cash_movements
         assertLedgerAndOutboxHold(PAYMENT, second);
     }
 

@@ -35,8 +35,35 @@ public final class TestDatabases {
     /** A new PostgreSQL database with nothing in it yet. */
     public static synchronized ConnectorConfig.Store postgresConfig() {
         try {
+            String name = "mlc_test_" + databases.incrementAndGet();
+            try (Connection c = server().getPostgresDatabase().getConnection()) {
+                c.createStatement().execute("CREATE DATABASE " + name);
+            }
+            return new ConnectorConfig.Store(postgres.getJdbcUrl("postgres", name), "postgres", "", 8);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs one statement as the server's superuser (e.g. {@code ALTER DATABASE ... SET ...}). */
+    public static synchronized void asSuperuser(String sql) {
+        try (Connection c = server().getPostgresDatabase().getConnection()) {
+            c.createStatement().execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The database name in a config from {@link #postgresConfig()}. */
+    public static String databaseName(ConnectorConfig.Store config) {
+        return config.jdbcUrl().replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
+    }
+
+    private static EmbeddedPostgres server() {
+        try {
             if (postgres == null) {
-                postgres = EmbeddedPostgres.start();
+                // zonky turns synchronous_commit off by default; the connector refuses such a server (SqlDialect)
+                postgres = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         postgres.close();
@@ -45,15 +72,9 @@ public final class TestDatabases {
                     }
                 }));
             }
-            String name = "mlc_test_" + databases.incrementAndGet();
-            try (Connection c = postgres.getPostgresDatabase().getConnection()) {
-                c.createStatement().execute("CREATE DATABASE " + name);
-            }
-            return new ConnectorConfig.Store(postgres.getJdbcUrl("postgres", name), "postgres", "", 8);
+            return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -137,7 +137,7 @@ class WebhookIntakeIT {
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {
             List<Future<Integer>> statuses = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 1; i <= 200; i++) {
                 String body = BODY.replace("1234567", String.valueOf(i));
                 String signature = WebhookSignature.sign(WebhookSignature.parseForm(body), VERIFIER);
                 statuses.add(clients.submit(() -> server.post(token, body, signature).statusCode()));
@@ -152,7 +152,7 @@ class WebhookIntakeIT {
         List<InboxEvent> stored = server.database.jdbi().withHandle(h -> server.inboxRepository.listByTenant(h, "6BApk"));
         Set<String> ids = stored.stream().map(InboxEvent::objectId).collect(Collectors.toSet());
         assertThat(stored).hasSize(200);
-        assertThat(ids).isEqualTo(IntStream.range(0, 200).mapToObj(String::valueOf).collect(Collectors.toSet()));
+        assertThat(ids).isEqualTo(IntStream.rangeClosed(1, 200).mapToObj(String::valueOf).collect(Collectors.toSet()));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.mlconnector.sim;
 
 import io.mlconnector.sim.common.FaultInjector;
+import io.mlconnector.sim.common.Loopback;
 import io.mlconnector.sim.entra.EntraSimulator;
 import io.mlconnector.sim.entra.RegisteredApp;
 import io.mlconnector.sim.freshbooks.FreshBooksConfig;
@@ -16,9 +17,9 @@ import java.util.List;
 
 /**
  * Starts the simulators side by side on consecutive ports: Entra ID (HTTPS) on {@code port}, Power BI on
- * {@code port + 1}, FreshBooks on {@code port + 2}; port 0 means any free ports. Creates the demo workspace with
- * the demo app as Member, so a connector configured with {@link #demoApp()} and {@link #DEMO_WORKSPACE_ID} works
- * at once.
+ * {@code port + 1}, FreshBooks on {@code port + 2}; port 0 means any free ports. They listen on loopback unless
+ * told otherwise. Creates the demo workspace with the demo app as Member, so a connector configured with
+ * {@link #demoApp()} and {@link #DEMO_WORKSPACE_ID} works at once.
  */
 public final class Simulators implements AutoCloseable {
     public static final String DEMO_WORKSPACE_ID = "33333333-3333-3333-3333-333333333333";
@@ -55,7 +56,16 @@ public final class Simulators implements AutoCloseable {
         return start(port, Options.defaults(seed), clock);
     }
 
+    /** On loopback only (the simulators approve anyone), as {@link #start(String, int, Options, Clock)}. */
     public static Simulators start(int port, Options options, Clock clock) {
+        return start(Loopback.HOST, port, options, clock);
+    }
+
+    /**
+     * @param bindHost the address all three listen on, e.g. 0.0.0.0 to reach them from other machines; their URLs
+     *                 still say localhost
+     */
+    public static Simulators start(String bindHost, int port, Options options, Clock clock) {
         long seed = options.seed();
         if (port < 0 || port > 65_533) {
             throw new IllegalArgumentException("port must be 0 or leave room for three consecutive ports: " + port);
@@ -65,16 +75,16 @@ public final class Simulators implements AutoCloseable {
         PowerBiSimulator powerBi = null;
         FreshBooksSimulator freshBooks = null;
         try {
-            entra.start(port);
+            entra.start(bindHost, port);
             powerBi = new PowerBiSimulator(clock, entra.tokenValidator(), new FaultInjector(clock, seed + 1),
                     PushLimits.DOCUMENTED, PowerBiSettings.STRICT);
-            powerBi.start(port == 0 ? 0 : port + 1);
+            powerBi.start(bindHost, port == 0 ? 0 : port + 1);
             powerBi.addWorkspace(DEMO_WORKSPACE_ID, DEMO_WORKSPACE_NAME)
                     .addMember(DEMO_WORKSPACE_ID, RegisteredApp.DEMO.clientId(), WorkspaceRole.MEMBER);
             powerBi.store().setDisplayName(RegisteredApp.DEMO.clientId(), RegisteredApp.DEMO.displayName());
             freshBooks = new FreshBooksSimulator(FreshBooksConfig.demo().withSeed(seed)
                     .withBehaviour(options.freshBooksBehaviour()), clock);
-            freshBooks.start(port == 0 ? 0 : port + 2);
+            freshBooks.start(bindHost, port == 0 ? 0 : port + 2);
             return new Simulators(entra, powerBi, freshBooks);
         } catch (RuntimeException e) {
             if (freshBooks != null) {

@@ -7,6 +7,7 @@ import io.mlconnector.sim.common.FaultControl;
 import io.mlconnector.sim.common.FaultInjector;
 import io.mlconnector.sim.common.Json;
 import io.mlconnector.sim.common.LocalhostCertificate;
+import io.mlconnector.sim.common.Loopback;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,15 +60,20 @@ public final class EntraSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Starts on {@code port} (0 = any free port) on localhost. */
-    public synchronized EntraSimulator start(int port) {
+    /** Starts on {@code port} (0 = any free port) on loopback only. */
+    public EntraSimulator start(int port) {
+        return start(Loopback.HOST, port);
+    }
+
+    /** Starts on {@code bindHost} (e.g. 0.0.0.0 for every interface) and {@code port}; the certificate stays localhost's. */
+    public synchronized EntraSimulator start(String bindHost, int port) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
         server = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
-            cfg.jetty.addConnector((jetty, httpConfig) -> httpsConnector(jetty, httpConfig, port));
+            cfg.jetty.addConnector((jetty, httpConfig) -> httpsConnector(jetty, httpConfig, bindHost, port));
             cfg.routes.before(faults.beforeHandler((status, message) ->
                     Json.MAPPER.writeValueAsString(new EntraError(status, status == 429 ? "temporarily_unavailable"
                             : "server_error", 90033, message).body(clock, UUID.randomUUID().toString()))));
@@ -84,14 +90,15 @@ public final class EntraSimulator implements AutoCloseable {
         return this;
     }
 
-    private ServerConnector httpsConnector(org.eclipse.jetty.server.Server jetty, HttpConfiguration httpConfig, int port) {
+    private ServerConnector httpsConnector(org.eclipse.jetty.server.Server jetty, HttpConfiguration httpConfig, String bindHost,
+                                           int port) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setSslContext(certificate.serverSslContext());
         HttpConfiguration https = new HttpConfiguration(httpConfig);
         https.addCustomizer(new SecureRequestCustomizer(false)); // no SNI check: clients send none for "localhost"
         ServerConnector connector = new ServerConnector(jetty,
                 new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
-        connector.setHost("localhost");
+        connector.setHost(bindHost);
         connector.setPort(port);
         return connector;
     }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -35,9 +36,11 @@ final class FreshBooksRoutes {
     private final WebhookDispatcher webhooks;
     private final FaultInjector faults;
     private final LongSupplier approvingIdentity;
+    private final Consumer<ApiRequest> requests;
 
     FreshBooksRoutes(Clock clock, FreshBooksConfig.Behaviour behaviour, Directory directory, OAuthServer oauth,
-                     AccountingStore store, WebhookDispatcher webhooks, FaultInjector faults, LongSupplier approvingIdentity) {
+                     AccountingStore store, WebhookDispatcher webhooks, FaultInjector faults, LongSupplier approvingIdentity,
+                     Consumer<ApiRequest> requests) {
         this.clock = clock;
         this.behaviour = behaviour;
         this.directory = directory;
@@ -46,10 +49,16 @@ final class FreshBooksRoutes {
         this.webhooks = webhooks;
         this.faults = faults;
         this.approvingIdentity = approvingIdentity;
+        this.requests = requests;
     }
 
     void install(RoutesConfig routes) {
         routes.before(this::injectFaults);
+        routes.after(ctx -> {
+            if (!ctx.path().startsWith("/sim/")) {
+                requests.accept(new ApiRequest(clock.instant(), ctx.method().name(), ctx.path(), ctx.statusCode()));
+            }
+        });
         routes.exception(ApiError.class, (e, ctx) -> renderError(ctx, e));
         routes.exception(JacksonException.class, (e, ctx) ->
                 renderError(ctx, ApiError.accounting(400, 1005, "Could not parse the request body.", null, null, null)));
@@ -97,7 +106,7 @@ final class FreshBooksRoutes {
         }
         FaultInjector.Rule r = rule.get();
         switch (r.kind()) {
-            case LATENCY -> Thread.sleep(r.latency().toMillis()); // the injected slowness itself
+            case LATENCY, HOLD -> FaultInjector.delay(r); // the injected slowness itself, or held until released
             case THROTTLE -> {
                 ctx.header("Retry-After", Integer.toString(r.retryAfterSeconds()));
                 renderError(ctx, new ApiError(429, 429, "Too many requests.", null, null, null, "rate_limited", null));

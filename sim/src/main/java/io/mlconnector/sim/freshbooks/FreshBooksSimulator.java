@@ -4,10 +4,12 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
 import io.mlconnector.sim.common.FaultInjector;
 import io.mlconnector.sim.common.Json;
+import io.mlconnector.sim.common.Loopback;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,6 +38,8 @@ public final class FreshBooksSimulator implements AutoCloseable {
     private final Random idRandom;
     private final AtomicLong nextIdentity = new AtomicLong(20_001);
     private final AtomicLong nextBusinessId = new AtomicLong(500_001);
+    private final List<ApiRequest> requestLog = new CopyOnWriteArrayList<>();
+    private final List<RecordChange> changeLog = new CopyOnWriteArrayList<>();
     private volatile long approvingIdentity;
     private Javalin server;
 
@@ -44,7 +48,10 @@ public final class FreshBooksSimulator implements AutoCloseable {
         this.clock = clock;
         this.oauth = new OAuthServer(clock, config.behaviour(), config.apps());
         this.webhooks = new WebhookDispatcher(clock, config.behaviour(), config.seed() + 1);
-        this.store = new AccountingStore(clock, webhooks, config.seed() + 2);
+        this.store = new AccountingStore(clock, event -> {
+            changeLog.add(new RecordChange(clock.instant(), event));
+            webhooks.publish(event);
+        }, config.seed() + 2);
         this.generator = new BusinessGenerator(store, directory, config.seed() + 3);
         this.apiFaults = new FaultInjector(clock, config.seed() + 4);
         this.idRandom = new Random(config.seed() + 5);
@@ -54,16 +61,22 @@ public final class FreshBooksSimulator implements AutoCloseable {
         this.approvingIdentity = config.users().isEmpty() ? 0 : config.users().get(0).identityId();
     }
 
-    /** Starts the server on {@code port} (0 = any free port) on all interfaces. */
-    public synchronized FreshBooksSimulator start(int port) {
+    /** Starts the server on {@code port} (0 = any free port) on loopback only: it approves OAuth for anyone who asks. */
+    public FreshBooksSimulator start(int port) {
+        return start(Loopback.HOST, port);
+    }
+
+    /** Starts the server on {@code bindHost} (e.g. 0.0.0.0 for every interface) and {@code port}. */
+    public synchronized FreshBooksSimulator start(String bindHost, int port) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
         FreshBooksRoutes routes = new FreshBooksRoutes(clock, config.behaviour(), directory, oauth, store, webhooks,
-                apiFaults, () -> approvingIdentity);
+                apiFaults, () -> approvingIdentity, requestLog::add);
         server = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = bindHost;
             cfg.jetty.port = port;
             routes.install(cfg.routes);
         }).start();
@@ -199,6 +212,16 @@ public final class FreshBooksSimulator implements AutoCloseable {
 
     public List<DeliveryAttempt> deliveryLog() {
         return webhooks.deliveryLog();
+    }
+
+    /** Every request answered (paths under {@code /sim/} aside), oldest first. */
+    public List<ApiRequest> requestLog() {
+        return List.copyOf(requestLog);
+    }
+
+    /** Every change of a record that FreshBooks reports by webhook, oldest first. */
+    public List<RecordChange> changeLog() {
+        return List.copyOf(changeLog);
     }
 
     public Truth truth(String accountId) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * FreshBooks' OAuth 2.0 authorization-code grant (reference §2): 5-minute single-use codes, 12-hour access tokens,
@@ -53,6 +54,16 @@ public final class OAuthServer {
 
     private record RefreshState(Grant grant, String accessToken, boolean used) {}
 
+    /**
+     * One call of the token endpoint and its outcome, so a test can check e.g. that no client ever spent a refresh
+     * token twice (a cluster refreshing the same grant from two instances).
+     *
+     * @param grantType {@code authorization_code} or {@code refresh_token}
+     * @param grantId the grant the code or refresh token belongs to; null when it is unknown
+     * @param error the OAuth error answered (e.g. {@code invalid_grant}); null when tokens were issued
+     */
+    public record TokenRequest(Instant at, String grantType, String grantId, String error) {}
+
     private final Clock clock;
     private final FreshBooksConfig.Behaviour behaviour;
     private final SecureRandom random = new SecureRandom();
@@ -60,6 +71,7 @@ public final class OAuthServer {
     private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
     private final Map<String, AccessToken> accessTokens = new ConcurrentHashMap<>();
     private final Map<String, RefreshState> refreshTokens = new ConcurrentHashMap<>();
+    private final List<TokenRequest> tokenLog = new CopyOnWriteArrayList<>();
 
     public OAuthServer(Clock clock, FreshBooksConfig.Behaviour behaviour, List<OAuthApp> apps) {
         this.clock = clock;
@@ -102,13 +114,12 @@ public final class OAuthServer {
             throw ApiError.oauth(400, "invalid_request", "Missing required parameter: code.");
         }
         PendingCode pending = codes.remove(code); // single use, even when the rest of the request is wrong
-        if (pending == null || !pending.clientId().equals(clientId) || clock.instant().isAfter(pending.expiresAt())) {
-            throw invalidGrant();
-        }
-        if (!pending.redirectUri().equals(redirectUri)) {
-            throw invalidGrant();
+        if (pending == null || !pending.clientId().equals(clientId) || clock.instant().isAfter(pending.expiresAt())
+                || !pending.redirectUri().equals(redirectUri)) {
+            throw logged("authorization_code", null, invalidGrant());
         }
         Grant grant = new Grant(newToken(8), clientId, pending.identityId(), pending.scopes());
+        tokenLog.add(new TokenRequest(clock.instant(), "authorization_code", grant.grantId(), null));
         return issue(grant);
     }
 
@@ -119,9 +130,10 @@ public final class OAuthServer {
         }
         RefreshState state = refreshTokens.get(refreshToken);
         if (state == null || state.used() || !state.grant().clientId().equals(clientId)) {
-            throw invalidGrant();
+            throw logged("refresh_token", state == null ? null : state.grant().grantId(), invalidGrant());
         }
         refreshTokens.put(refreshToken, new RefreshState(state.grant(), state.accessToken(), true));
+        tokenLog.add(new TokenRequest(clock.instant(), "refresh_token", state.grant().grantId(), null));
         if (behaviour.refreshRevokesOldAccess()) {
             accessTokens.remove(state.accessToken());
         }
@@ -142,6 +154,11 @@ public final class OAuthServer {
             accessTokens.values().removeIf(t -> t.grant().grantId().equals(id));
             refreshTokens.values().removeIf(r -> r.grant().grantId().equals(id));
         }
+    }
+
+    /** Every code exchange and refresh, oldest first, whatever its answer (client authentication failures aside). */
+    public List<TokenRequest> tokenLog() {
+        return List.copyOf(tokenLog);
     }
 
     public Check check(String bearer) {
@@ -170,6 +187,11 @@ public final class OAuthServer {
                     "Client authentication failed due to unknown client, no client authentication included, "
                             + "or unsupported authentication method.");
         }
+    }
+
+    private ApiError logged(String grantType, String grantId, ApiError error) {
+        tokenLog.add(new TokenRequest(clock.instant(), grantType, grantId, error.oauthError));
+        return error;
     }
 
     private static ApiError invalidGrant() {

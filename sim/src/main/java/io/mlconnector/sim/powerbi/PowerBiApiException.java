@@ -142,6 +142,25 @@ public final class PowerBiApiException extends RuntimeException {
                 "service principals are not allowed by the tenant admin switch");
     }
 
+    /**
+     * POST datasets where creating push datasets is retired: the FeatureDeprecatedError envelope of §2.2, details as
+     * captured. The status was not captured ("likely 400 or 403"); 403 is chosen, a refusal no retry changes.
+     */
+    public static PowerBiApiException featureDeprecated() {
+        String message = "Creation of streaming dataset is deprecated. We recommend exploring Real-Time Intelligence in Microsoft Fabric.";
+        Map<String, Object> pbi = new LinkedHashMap<>();
+        pbi.put("code", "FeatureDeprecatedError");
+        pbi.put("details", List.of(
+                capturedDetail("LearnMoreLink", "https://learn.microsoft.com/power-bi/connect-data/service-real-time-streaming"
+                        + "#types-of-real-time-semantic-models"),
+                capturedDetail("FeatureDeprecatedMessage", message)));
+        pbi.put("exceptionCulprit", 1);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", "FeatureDeprecatedError");
+        error.put("pbi.error", pbi);
+        return new PowerBiApiException(403, Map.of("error", error), Map.of(), message);
+    }
+
     /** Injected 403: the body a Viewer gets for a write (e.g. the app's role was lowered while it ran). */
     public static PowerBiApiException injectedForbidden() {
         return new PowerBiApiException(403, pbiError("PowerBINotAuthorizedException"), Map.of(), "injected forbidden");
@@ -151,6 +170,14 @@ public final class PowerBiApiException extends RuntimeException {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("code", code);
         detail.put("detail", Map.of("type", 1, "value", value));
+        return detail;
+    }
+
+    /** A detail as the FeatureDeprecatedError capture has it ({@code "type":0}). */
+    private static Map<String, Object> capturedDetail(String code, String value) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("code", code);
+        detail.put("detail", Map.of("type", 0, "value", value));
         return detail;
     }
 

@@ -13,11 +13,16 @@ package io.mlconnector.sim.powerbi;
  * @param staleSequenceStatus answer to a POST rows whose number is not above the kept one, nothing written: 200
  *     (default; the strict reading, because a client must not count on an error) or 400 InvalidSequenceNumber, §8
  * @param executeQueries whether the tenant setting "Dataset Execute Queries REST API" is on (default true), §8
+ * @param strictRelationships refuse a POST that would put a value twice on the one side of a relationship (default
+ *     true), as the engine refuses it in import models; for push datasets the outcome is not documented, §2.3
+ * @param datasetCreation whether POST datasets creates one (default true); off answers 403 FeatureDeprecatedError, as
+ *     tenants where the retirement of push datasets is active do (§2.2, §6, §8 "Creation refused"; status not captured)
  */
 public record PowerBiSettings(boolean lenientRows, int nonMemberStatus, int expiredTokenStatus, boolean sequenceNumbers,
-                              int staleSequenceStatus, boolean executeQueries) {
+                              int staleSequenceStatus, boolean executeQueries, boolean strictRelationships,
+                              boolean datasetCreation) {
 
-    public static final PowerBiSettings STRICT = new PowerBiSettings(false, 401, 403, true, 200, true);
+    public static final PowerBiSettings STRICT = new PowerBiSettings(false, 401, 403, true, 200, true, true, true);
 
     public PowerBiSettings {
         if (nonMemberStatus != 401 && nonMemberStatus != 403 && nonMemberStatus != 404) {
@@ -33,39 +38,51 @@ public record PowerBiSettings(boolean lenientRows, int nonMemberStatus, int expi
 
     /** The settings of before sequence numbers and Execute Queries existed; both on. */
     public PowerBiSettings(boolean lenientRows, int nonMemberStatus, int expiredTokenStatus) {
-        this(lenientRows, nonMemberStatus, expiredTokenStatus, true, 200, true);
+        this(lenientRows, nonMemberStatus, expiredTokenStatus, true, 200, true, true, true);
     }
 
     public PowerBiSettings withLenientRows(boolean lenient) {
         return new PowerBiSettings(lenient, nonMemberStatus, expiredTokenStatus, sequenceNumbers, staleSequenceStatus,
-                executeQueries);
+                executeQueries, strictRelationships, datasetCreation);
     }
 
     public PowerBiSettings withNonMemberStatus(int status) {
         return new PowerBiSettings(lenientRows, status, expiredTokenStatus, sequenceNumbers, staleSequenceStatus,
-                executeQueries);
+                executeQueries, strictRelationships, datasetCreation);
     }
 
     public PowerBiSettings withExpiredTokenStatus(int status) {
         return new PowerBiSettings(lenientRows, nonMemberStatus, status, sequenceNumbers, staleSequenceStatus,
-                executeQueries);
+                executeQueries, strictRelationships, datasetCreation);
     }
 
     /** {@code false}: a service that ignores sequence numbers (header ignored, GET sequenceNumbers 404). */
     public PowerBiSettings withSequenceNumbers(boolean honoured) {
         return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, honoured, staleSequenceStatus,
-                executeQueries);
+                executeQueries, strictRelationships, datasetCreation);
     }
 
     /** 200 (default: nothing written, nothing said) or 400 InvalidSequenceNumber for a stale sequence number. */
     public PowerBiSettings withStaleSequenceStatus(int status) {
         return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, sequenceNumbers, status,
-                executeQueries);
+                executeQueries, strictRelationships, datasetCreation);
     }
 
     /** {@code false}: the tenant has "Dataset Execute Queries REST API" off (executeQueries answers 401). */
     public PowerBiSettings withExecuteQueries(boolean enabled) {
         return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, sequenceNumbers,
-                staleSequenceStatus, enabled);
+                staleSequenceStatus, enabled, strictRelationships, datasetCreation);
+    }
+
+    /** {@code false}: accept duplicate values on the one side of a relationship (what a push dataset may well do). */
+    public PowerBiSettings withStrictRelationships(boolean strict) {
+        return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, sequenceNumbers,
+                staleSequenceStatus, executeQueries, strict, datasetCreation);
+    }
+
+    /** {@code false}: the service refuses to create push datasets (403 FeatureDeprecatedError); existing ones work. */
+    public PowerBiSettings withDatasetCreation(boolean allowed) {
+        return new PowerBiSettings(lenientRows, nonMemberStatus, expiredTokenStatus, sequenceNumbers,
+                staleSequenceStatus, executeQueries, strictRelationships, allowed);
     }
 }

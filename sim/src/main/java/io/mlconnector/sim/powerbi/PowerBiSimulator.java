@@ -6,6 +6,7 @@ import io.javalin.json.JavalinJackson3;
 import io.mlconnector.sim.common.FaultControl;
 import io.mlconnector.sim.common.FaultInjector;
 import io.mlconnector.sim.common.Json;
+import io.mlconnector.sim.common.Loopback;
 import io.mlconnector.sim.entra.InvalidTokenException;
 import io.mlconnector.sim.entra.TokenValidator;
 import io.mlconnector.sim.entra.ValidatedToken;
@@ -73,15 +74,20 @@ public final class PowerBiSimulator implements AutoCloseable {
         return new PowerBiSimulator(clock, tokens, new FaultInjector(clock, 0), PushLimits.DOCUMENTED, PowerBiSettings.STRICT);
     }
 
-    /** Starts on {@code port} (0 = any free port) on localhost. */
-    public synchronized PowerBiSimulator start(int port) {
+    /** Starts on {@code port} (0 = any free port) on loopback only. */
+    public PowerBiSimulator start(int port) {
+        return start(Loopback.HOST, port);
+    }
+
+    /** Starts on {@code bindHost} (e.g. 0.0.0.0 for every interface) and {@code port}. */
+    public synchronized PowerBiSimulator start(String bindHost, int port) {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
         server = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, false));
-            cfg.jetty.host = "localhost";
+            cfg.jetty.host = bindHost;
             cfg.jetty.port = port;
             // Bodies up to the documented limit must reach the validator, which answers 400 with the reason.
             cfg.http.maxRequestSize = Math.max(store.limits().maxBodyBytes() * 2, 1_000_000L);
@@ -116,6 +122,7 @@ public final class PowerBiSimulator implements AutoCloseable {
             cfg.routes.get("/sim/datasets", inspector::datasets);
             cfg.routes.get("/sim/datasets/{datasetId}/tables/{tableName}/rows", inspector::rows);
             cfg.routes.get("/sim/post-rows-log", inspector::postRowsLog);
+            cfg.routes.get(DashboardPage.PATH, new DashboardPage(store, clock)::page);
         }).start();
         return this;
     }

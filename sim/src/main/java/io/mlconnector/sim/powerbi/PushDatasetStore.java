@@ -90,6 +90,18 @@ public final class PushDatasetStore {
 
     public DatasetSummary createDataset(String appId, String groupId, JsonNode body, String retentionParameter) {
         requireAccess(appId, groupId, true);
+        if (!settings.datasetCreation()) {
+            throw PowerBiApiException.featureDeprecated();
+        }
+        return createDatasetElsewhere(appId, groupId, body, retentionParameter);
+    }
+
+    /**
+     * A dataset made another way than by this API call (by an earlier install before creation was refused, or by a
+     * person with other tools): the {@code datasetCreation} switch does not apply. Tests use it for datasets to adopt.
+     */
+    public DatasetSummary createDatasetElsewhere(String appId, String groupId, JsonNode body, String retentionParameter) {
+        requireAccess(appId, groupId, true);
         RetentionPolicy retention = RetentionPolicy.parse(retentionParameter).orElseThrow(() ->
                 PowerBiApiException.invalidRequest("defaultRetentionPolicy '" + retentionParameter
                         + "' is not one of None, basicFIFO."));
@@ -264,6 +276,9 @@ public final class PushDatasetStore {
                         + limits.rowsPerHour() + " rows per hour allowed for this dataset, so it can never be"
                         + " accepted; split it into smaller requests.");
             }
+            if (settings.strictRelationships()) {
+                refuseDuplicateOnOneSide(dataset, table.name(), stored, rows);
+            }
             Instant now = clock.instant();
             Optional<DatasetQuota.Refusal> refusal = dataset.quota.check(now, rows.size(),
                     dataset.hasTableWithAtLeast(limits.largeTableRows()));
@@ -281,6 +296,29 @@ public final class PushDatasetStore {
                 kept.put(post.appId, sequenceNumber);
             }
             return new PostOutcome(true, rows.size());
+        }
+    }
+
+    /**
+     * The engine's rule for the one side of a many-to-one relationship: each value at most once. Refused with the
+     * engine's message (as import models give it; for push datasets the outcome is not documented).
+     */
+    private static void refuseDuplicateOnOneSide(PushDataset dataset, String tableName, List<StoredRow> stored,
+                                                 List<Map<String, Object>> rows) {
+        for (DatasetDefinition.Relationship r : dataset.definition.relationships()) {
+            if (!r.toTable().equals(tableName)) {
+                continue;
+            }
+            java.util.Set<Object> seen = new java.util.HashSet<>();
+            stored.forEach(row -> seen.add(row.values().get(r.toColumn())));
+            for (Map<String, Object> row : rows) {
+                Object value = row.get(r.toColumn());
+                if (!seen.add(value)) {
+                    throw PowerBiApiException.invalidRequest("Column '" + r.toColumn() + "' in Table '" + tableName
+                            + "' contains a duplicate value '" + value + "' and this is not allowed for columns on the one"
+                            + " side of a many-to-one relationship or for columns that are used as the primary key of a table.");
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.mlconnector.sim.freshbooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.mlconnector.sim.common.FaultInjector;
 import io.mlconnector.sim.common.Json;
@@ -51,6 +52,23 @@ class AccountingApiIT {
         JsonNode c = Http.json("POST", api + "users/clients", token,
                 "{\"client\":{\"organization\":\"" + org + "\",\"fname\":\"Gordon\",\"lname\":\"Shumway\"}}").json();
         return c.at("/response/result/client/id").asLong();
+    }
+
+    /** The logs a test counts reads and changes with: each answered request, and each change FreshBooks reports. */
+    @Test
+    void requestsAndChangesAreLogged() {
+        long id = createClient("Logged Inc");
+        Http.get(api + "users/clients/" + id + "?include[]=x", token);
+        Http.get(api + "users/clients/999999", token);
+        Http.get(sim.baseUrl() + "/sim/truth/" + ACCT, null);
+
+        assertThat(sim.requestLog()).extracting(ApiRequest::method, ApiRequest::path, ApiRequest::status).containsSubsequence(
+                tuple("POST", "/accounting/account/ACM123/users/clients", 200),
+                tuple("GET", "/accounting/account/ACM123/users/clients/" + id, 200),
+                tuple("GET", "/accounting/account/ACM123/users/clients/999999", 404));
+        assertThat(sim.requestLog()).noneMatch(r -> r.path().startsWith("/sim/"));
+        assertThat(sim.changeLog()).extracting(c -> c.event().name(), c -> c.event().objectId(), c -> c.at())
+                .containsExactly(tuple("client.create", id, clock.instant()));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.mlconnector.sim.freshbooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.mlconnector.sim.common.MutableClock;
 import java.net.URI;
@@ -103,6 +104,13 @@ class OAuthIT {
         assertThat(reuse.json().has("error_description")).isTrue();
 
         assertThat(refresh(r2).status()).isEqualTo(200);
+        assertThat(sim.oauth().tokenLog()).extracting(OAuthServer.TokenRequest::grantType, OAuthServer.TokenRequest::error)
+                .containsExactly(tuple("authorization_code", null),
+                        tuple("refresh_token", null),
+                        tuple("refresh_token", "invalid_grant"),
+                        tuple("refresh_token", null));
+        assertThat(sim.oauth().tokenLog()).extracting(OAuthServer.TokenRequest::grantId).containsOnly(
+                sim.oauth().tokenLog().get(0).grantId());
         // the replaced access token no longer works (strict default)
         assertThat(Http.get(base + "/auth/api/v1/users/me", first.get("access_token").asString()).status()).isEqualTo(401);
     }

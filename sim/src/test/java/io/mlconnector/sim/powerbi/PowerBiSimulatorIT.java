@@ -110,6 +110,31 @@ class PowerBiSimulatorIT {
         assertThat(json(sims.call("GET", sims.group("/datasets"), token, null)).get("value").size()).isEqualTo(2);
     }
 
+    /** Retired creation (§2.2, §8): POST datasets is 403 FeatureDeprecatedError; a dataset made elsewhere still works. */
+    @Test
+    void creationSwitchedOffIs403FeatureDeprecatedErrorAndExistingDatasetsStillTakeRows() {
+        String token = sims.token();
+        sims.powerBi.settings(sims.powerBi.settings().withDatasetCreation(false));
+
+        HttpResponse<String> refused = sims.call("POST", sims.group("/datasets"), token, DATASET);
+
+        assertPbiError(refused, 403, "FeatureDeprecatedError");
+        JsonNode details = json(refused).get("error").get("pbi.error").get("details");
+        assertThat(details.get(0).get("code").asString()).isEqualTo("LearnMoreLink");
+        assertThat(details.get(1).get("code").asString()).isEqualTo("FeatureDeprecatedMessage");
+        assertThat(details.get(1).get("detail").get("value").asString())
+                .isEqualTo("Creation of streaming dataset is deprecated. We recommend exploring Real-Time Intelligence in Microsoft Fabric.");
+        assertThat(sims.powerBi.datasets()).isEmpty();
+
+        String made = sims.powerBi.store().createDatasetElsewhere(APP.clientId(), WORKSPACE, io.mlconnector.sim.common.Json.MAPPER.readTree(DATASET), null).id();
+        assertThat(sims.call("POST", sims.group("/datasets/" + made + "/tables/Events/rows"), token, rows(0, 3))
+                .statusCode()).isEqualTo(200);
+        assertThat(sims.powerBi.rows(made, "Events")).hasSize(3);
+
+        sims.powerBi.settings(sims.powerBi.settings().withDatasetCreation(true));
+        assertThat(sims.call("POST", sims.group("/datasets"), token, DATASET).statusCode()).isEqualTo(201);
+    }
+
     @Test
     void refusesAnUnknownRetentionPolicyAndAnInvalidDefinition() {
         String token = sims.token();
@@ -432,6 +457,26 @@ class PowerBiSimulatorIT {
         assertThat(throttled.headers().firstValue("Retry-After")).hasValue(String.valueOf(45 * 60));
         assertThat(sims.postRows(token, id, "Sources", "{\"rows\":[{\"Source\":\"x\"}]}").statusCode())
                 .as("the limit is per dataset").isEqualTo(429);
+    }
+
+    @Test
+    void aValueTwiceOnTheOneSideOfARelationshipIsRefusedWithTheEnginesMessageUnlessSwitchedOff() {
+        String token = sims.token();
+        String id = sims.createDataset(token, "None", DATASET);
+        assertThat(sims.postRows(token, id, "Sources", "{\"rows\":[{\"Source\":\"a\"},{\"Source\":\"b\"}]}").statusCode())
+                .isEqualTo(200);
+        String duplicate = "Column 'Source' in Table 'Sources' contains a duplicate value 'a' and this is not allowed for"
+                + " columns on the one side of a many-to-one relationship or for columns that are used as the primary"
+                + " key of a table.";
+        assertInvalidRequest(sims.postRows(token, id, "Sources", "{\"rows\":[{\"Source\":\"a\"}]}"), duplicate);
+        assertInvalidRequest(sims.postRows(token, id, "Sources", "{\"rows\":[{\"Source\":\"c\"},{\"Source\":\"c\"}]}"),
+                duplicate.replace("'a'", "'c'"));
+        assertThat(sims.postRows(token, id, "Events", rows(0, 1)).statusCode()).as("the many side may repeat").isEqualTo(200);
+        assertThat(sims.postRows(token, id, "Events", rows(0, 1)).statusCode()).isEqualTo(200);
+        assertThat(sims.powerBi.store().storedRows(id, "Sources")).hasSize(2);
+
+        sims.powerBi.settings(sims.powerBi.settings().withStrictRelationships(false));
+        assertThat(sims.postRows(token, id, "Sources", "{\"rows\":[{\"Source\":\"a\"}]}").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -1,0 +1,67 @@
+package io.mlconnector.cli;
+
+import io.mlconnector.config.ConfigLoader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Option values the command line checks as it reads them, with the same words as the configuration file's. */
+final class Converters {
+    private static final String DURATION_FORMS = "500ms, 30s, 5m, 1h, 1d or PT30S";
+
+    private Converters() {}
+
+    /** A positive duration in the configuration's forms ({@link ConfigLoader#parseDuration}). */
+    static final class PositiveDuration implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            if (value == null || value.isBlank()) {
+                throw new TypeConversionException("is empty; give a duration such as " + DURATION_FORMS);
+            }
+            Duration duration = ConfigLoader.parseDuration(value);
+            if (duration == null) {
+                throw new TypeConversionException("'" + value + "' is not a duration; use " + DURATION_FORMS
+                        + " (a number needs its unit)");
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                throw new TypeConversionException("'" + value + "' is not positive");
+            }
+            return duration;
+        }
+    }
+
+    /** An absolute http(s) URL such as http://localhost:8080. */
+    static final class HttpUrl implements ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            try {
+                URI uri = new URI(value.strip());
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            throw new TypeConversionException("'" + value + "' is not an http(s) URL such as http://localhost:8080");
+        }
+    }
+
+    /** A TCP port, 0 (any free port) to 65535. */
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int port = Integer.parseInt(value.strip());
+                if (port >= 0 && port <= 65_535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new TypeConversionException("'" + value + "' is not a port; use 1 to 65535, or 0 for any free port");
+        }
+    }
+}
