@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 public final class ConnectorProcess implements AutoCloseable {
 
     /** How long a start may take until {@code /health} answers 200 (a cold JVM on a busy 2-core box). */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(120); // a JVM starting on a busy 2-core machine
 
     private final Path workDir;
     private final String name;
