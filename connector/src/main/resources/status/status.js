@@ -119,7 +119,7 @@ function renderAttention(s, a) {
 function renderNumbers(s, a) {
   setText("freshness-now", duration(a.freshnessNowMs));
   setText("freshness-now-note", a.oldestWaitingEvent
-    ? "an event waits since " + ago(a.oldestWaitingEvent, a.at)
+    ? "the oldest change not in Power BI yet arrived " + ago(a.oldestWaitingEvent, a.at)
     : a.lastAcceptedAt ? "up to date; last change accepted " + ago(a.lastAcceptedAt, a.at) : "no change pushed in the last hour");
   setText("freshness-hour", a.freshnessRows > 0 ? duration(a.p95Ms) : "–");
   setText("freshness-hour-note", a.freshnessRows > 0

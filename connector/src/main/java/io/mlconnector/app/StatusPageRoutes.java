@@ -25,9 +25,11 @@ final class StatusPageRoutes implements RouteModule {
     private static final Map<String, String> FILES = Map.of(
             "/", "status/index.html",
             "/status/status.css", "status/status.css",
-            "/status/status.js", "status/status.js");
+            "/status/status.js", "status/status.js",
+            "/status/favicon.svg", "status/favicon.svg");
     private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8", "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8");
+            "html", "text/html; charset=utf-8", "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8",
+            "svg", "image/svg+xml");
 
     private final Operations operations;
     private final RecentActivity activity;

@@ -27,7 +27,7 @@ public final class AdminAuth implements RouteModule {
     static final String COOKIE = "mlc_admin_session";
     static final String LOGIN = "/login";
     /** Static files of the status page, served before sign-in (the sign-in form uses the style sheet). */
-    static final Set<String> PUBLIC_ASSETS = Set.of("/status/status.css", "/status/status.js");
+    static final Set<String> PUBLIC_ASSETS = Set.of("/status/status.css", "/status/status.js", "/status/favicon.svg");
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
 
     private final byte[] tokenDigest;

@@ -13,6 +13,7 @@ final class LoginPage {
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>ml-connector: sign in</title>
+                <link rel="icon" href="/status/favicon.svg" type="image/svg+xml">
                 <link rel="stylesheet" href="/status/status.css">
                 </head>
                 <body>
