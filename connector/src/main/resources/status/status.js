@@ -274,6 +274,7 @@ function renderTotals(s, names) {
     el("td", { "data-label": "Ledger rows", text: number(r.ledgerCount) }),
     el("td", { "data-label": "Power BI rows", text: number(r.powerBiCount) })));
   byId("totals").tBodies[0].replaceChildren(...rows);
+  byId("totals").hidden = rows.length === 0;
 }
 
 document.addEventListener("DOMContentLoaded", poll);
