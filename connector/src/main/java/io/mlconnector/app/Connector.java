@@ -181,7 +181,9 @@ public final class Connector implements AutoCloseable {
         try {
             admin = new ConnectorApp(config.admin().bindHost(), config.admin().port(), List.of(
                     new AdminAuth(config.admin().token()),
-                    new ApiRoutes(operations, meters, publicUrl, config.admin().connectLinkLifetime())), json).start();
+                    new ApiRoutes(operations, meters, publicUrl, config.admin().connectLinkLifetime()),
+                    new StatusPageRoutes(operations, new io.mlconnector.status.RecentActivity(database.jdbi(), clock))),
+                    json).start();
         } catch (RuntimeException e) {
             app.close();
             throw e;

@@ -35,7 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("ml-connector: public listener on port " + connector.port() + " (webhooks at "
                 + config.server().publicBaseUrl() + "/hooks/freshbooks/..., OAuth, /health)");
         System.out.println("admin listener at http://" + config.admin().bindHost() + ":" + connector.adminPort()
-                + " (/api/status, /metrics" + (config.admin().token() == null ? "" : "; needs admin.token") + ")");
+                + " (status page /, /api/status, /metrics" + (config.admin().token() == null ? "" : "; needs admin.token") + ")");
         System.out.println("To connect a business: mlc connect freshbooks, then open the link it prints.");
         stopped.await();
         return 0;

@@ -99,6 +99,7 @@ public final class DemoRun {
     private void printWhereToLook(String adminUrl) {
         out.println();
         out.println("Where to look:");
+        out.println("  status page       " + adminUrl + "/");
         out.println("  status API        " + adminUrl + "/api/status");
         out.println("  metrics           " + adminUrl + "/metrics");
         out.println("  Power BI (sim)    " + world.simulators().powerBi().baseUrl() + "/sim");

@@ -202,11 +202,24 @@ public final class InboxQueue {
      * second read.
      */
     public List<Long> pendingEventIds(RecordKey key) {
-        return jdbi.withHandle(h -> bindKey(h.createQuery("""
-                        SELECT id FROM inbox WHERE processed_at IS NULL
+        return pendingEvents(key).ids();
+    }
+
+    /** The ids of a record's pending events and when the earliest of them was received (null: none pending). */
+    public record PendingEvents(List<Long> ids, Instant firstReceivedAt) {}
+
+    /** As {@link #pendingEventIds}, with the earliest receipt, which the record's rows carry (freshness). */
+    public PendingEvents pendingEvents(RecordKey key) {
+        record Event(long id, Instant receivedAt) {}
+        List<Event> events = jdbi.withHandle(h -> bindKey(h.createQuery("""
+                        SELECT id, received_at FROM inbox WHERE processed_at IS NULL
                           AND tenant_id = :tenant_id AND object_type = :object_type AND object_id = :object_id
                         ORDER BY id"""), key)
-                .mapTo(Long.class).list());
+                .map((rs, ctx) -> new Event(rs.getLong("id"),
+                        rs.getObject("received_at", java.time.OffsetDateTime.class).toInstant()))
+                .list());
+        return new PendingEvents(events.stream().map(Event::id).toList(),
+                events.stream().map(Event::receivedAt).min(Comparator.naturalOrder()).orElse(null));
     }
 
     /**

@@ -49,6 +49,15 @@ public final class RecordApplier {
      */
     public SignedRowLedger.Applied apply(RecordKey key, String route, FetchedRecord read, String cause,
                                          InTransaction alsoInTransaction) {
+        return apply(key, route, read, cause, null, alsoInTransaction);
+    }
+
+    /**
+     * As {@link #apply(RecordKey, String, FetchedRecord, String, InTransaction)} for a read caused by webhook events,
+     * the earliest received at {@code receivedAt}: its rows carry it, for the status page's freshness.
+     */
+    public SignedRowLedger.Applied apply(RecordKey key, String route, FetchedRecord read, String cause,
+                                         Instant receivedAt, InTransaction alsoInTransaction) {
         RecordMapper mapper = mappers.forType(key.objectType()).orElseThrow(
                 () -> new IllegalArgumentException("no mapping for FreshBooks " + key.objectType()));
         Instant now = clock.instant();
@@ -63,7 +72,7 @@ public final class RecordApplier {
         // A 404 carries no version: our clock is no FreshBooks time, and a restored record must not look stale.
         ReadStamp stamp = ReadStamp.of(key.objectType(), record, read.fetchStamp());
         return jdbi.inTransaction(h -> {
-            SignedRowLedger.Applied applied = ledger.apply(h, key, stamp, deleted, rows, route, cause, now);
+            SignedRowLedger.Applied applied = ledger.apply(h, key, stamp, deleted, rows, route, cause, receivedAt, now);
             alsoInTransaction.run(h, now);
             return applied;
         });

@@ -38,7 +38,7 @@ public final class SignedRowLedger {
      * later fetch stamp.
      */
     public Applied apply(Handle handle, RecordKey key, ReadStamp read, boolean deleted, List<LedgerRow> current,
-                         String route, String cause, Instant now) {
+                         String route, String cause, Instant receivedAt, Instant now) {
         Optional<Entry> previous = lockEntry(handle, key);
         if (previous.isPresent() && !ReadStamp.supersedes(read, previous.get().read())) {
             return new Applied(0, true);
@@ -55,8 +55,9 @@ public final class SignedRowLedger {
         for (SignedRow signed : delta) {
             handle.createUpdate("""
                             INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key,
-                                                    sign, values_json, cause, created_at, priority)
-                            VALUES (:route, :table, :tenant, :type, :id, :rowKey, :sign, :values, :cause, :now, :priority)""")
+                                                    sign, values_json, cause, created_at, priority, received_at)
+                            VALUES (:route, :table, :tenant, :type, :id, :rowKey, :sign, :values, :cause, :now, :priority,
+                                    :receivedAt)""")
                     .bind("route", route)
                     .bind("table", signed.row().table())
                     .bind("tenant", key.tenantId())
@@ -67,6 +68,7 @@ public final class SignedRowLedger {
                     .bind("values", json.writeValueAsString(signed.row().values()))
                     .bind("cause", truncate(cause, 200))
                     .bind("priority", Outbox.priorityOf(cause))
+                    .bindByType("receivedAt", receivedAt, Instant.class)
                     .bind("now", now)
                     .execute();
         }

@@ -156,10 +156,10 @@ public final class WebhookWorker implements AutoCloseable {
         InboxQueue.DueRecord due = claim.due();
         RecordKey key = due.key();
         try {
-            List<Long> covered = queue.pendingEventIds(key);
+            InboxQueue.PendingEvents covered = queue.pendingEvents(key);
             FetchedRecord read = fetcher.fetch(key);
             applier.apply(key, route, read, "inbox:" + due.firstInboxId() + "-" + due.lastInboxId(),
-                    (handle, now) -> queue.completed(handle, claim, covered, now));
+                    covered.firstReceivedAt(), (handle, now) -> queue.completed(handle, claim, covered.ids(), now));
             return true;
         } catch (InvalidGrantException e) {
             // Not an attempt: the token store marked the tenant needs_reauthorization, so its events wait in the

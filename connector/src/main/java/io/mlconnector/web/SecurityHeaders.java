@@ -4,13 +4,15 @@ import io.javalin.http.Context;
 
 /**
  * Headers on every response (issue 10 item 8): no content sniffing, a Content-Security-Policy that allows only
- * this server's own styles, images and forms (no scripts, no framing), no caching (status pages and API answers
- * name businesses and errors), and no Referer (the OAuth callback URL carries a one-time code).
+ * this server's own styles, scripts, images, forms and fetches (the status page's files; nothing inline, no
+ * framing), no caching (status pages and API answers name businesses and errors), and no Referer (the OAuth
+ * callback URL carries a one-time code).
  */
 final class SecurityHeaders {
 
     static final String CONTENT_SECURITY_POLICY =
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self';"
+            + " frame-ancestors 'none'; base-uri 'none'";
 
     private SecurityHeaders() {
     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two surfaces (issue 10): status, metrics and actions answer only on the admin listener, and only with the admin
- * token when one is set; the public listener answers 404 for every admin path.
+ * token (or the status page's session cookie, got by signing in with it) when one is set; the public listener answers
+ * 404 for every admin path; a browser's cross-site POST is refused.
  */
 class AdminSurfaceIT {
     private static final String TOKEN = "admin-token-for-the-test";
@@ -59,6 +60,33 @@ class AdminSurfaceIT {
             }
             assertThat(send(publicUrl, "GET", "/health", null)).isEqualTo(200);
 
+            // A browser signs in once through the status page's form; the cookie holds no token, and goes same-site only.
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(admin.resolve("/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(form.statusCode()).isEqualTo(401);
+            assertThat(form.body()).contains("<form method=\"post\" action=\"/login\">");
+            assertThat(send(admin, "GET", "/status/status.css", null)).as("the form's style sheet").isEqualTo(200);
+            assertThat(signIn(admin, "wrong-" + TOKEN).statusCode()).isEqualTo(401);
+            HttpResponse<String> signedIn = signIn(admin, TOKEN);
+            assertThat(signedIn.statusCode()).isEqualTo(303);
+            assertThat(signedIn.headers().firstValue("Location")).hasValue("/");
+            String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(cookie).contains("HttpOnly", "SameSite=Strict", "Path=/").doesNotContain(TOKEN);
+            String session = cookie.substring(0, cookie.indexOf(';'));
+            for (String path : List.of("/", "/api/status", "/api/status/page")) {
+                assertThat(http.send(HttpRequest.newBuilder(admin.resolve(path)).header("Cookie", session).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode()).as("signed in: " + path).isEqualTo(200);
+            }
+            // A form or script on another site cannot act, with or without credentials.
+            for (Map.Entry<String, String> crossSite : Map.of("Sec-Fetch-Site", "cross-site",
+                    "Origin", "http://evil.example").entrySet()) {
+                HttpRequest request = HttpRequest.newBuilder(admin.resolve("/api/totals/check"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).header("Cookie", session)
+                        .header("Authorization", "Bearer " + TOKEN).header(crossSite.getKey(), crossSite.getValue()).build();
+                assertThat(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode())
+                        .as(crossSite.toString()).isEqualTo(403);
+            }
+
             // The CLI reads the admin URL and token from the configuration (or ML_CONNECTOR_ADMIN_TOKEN), never an option.
             Path config = dataDir.resolve("admin.yaml");
             Files.writeString(config, world.configYaml().replace("admin:\n  port: 0\n",
@@ -72,6 +100,13 @@ class AdminSurfaceIT {
             assertThat(noToken.exit()).isEqualTo(1);
             assertThat(noToken.err()).contains("refused the admin token").contains("ML_CONNECTOR_ADMIN_TOKEN");
         }
+    }
+
+    private HttpResponse<String> signIn(URI admin, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(admin.resolve("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token,
+                        java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private int send(URI base, String method, String path, String authorization) throws Exception {
