@@ -42,7 +42,11 @@ public final class Main implements Runnable {
                 cmd.getErr().println("Power BI: " + noDataset.reason() + " " + noDataset.fix());
                 return 1;
             }
-            if (e instanceof PowerBiApiException || e instanceof PowerBiAuthException) {
+            if (e instanceof PowerBiApiException api) { // what failed, then the key or role that fixes it
+                cmd.getErr().println("Power BI: " + api.explained());
+                return 1;
+            }
+            if (e instanceof PowerBiAuthException) {
                 cmd.getErr().println("Power BI: " + e.getMessage());
                 return 1;
             }
