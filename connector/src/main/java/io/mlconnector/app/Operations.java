@@ -332,7 +332,18 @@ public final class Operations {
                          List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
                          List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
                          List<SweepRuns.LastRun> sweeps, InboxQueue.DeadLetters deadLetters, String instanceId,
-                         List<Leases.Lease> leases) {}
+                         List<Leases.Lease> leases, WaitingWork waiting) {
+        /** Without the split of what waits (tests that look at other parts). */
+        public Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
+                      long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
+                      List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
+                      List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
+                      List<SweepRuns.LastRun> sweeps, InboxQueue.DeadLetters deadLetters, String instanceId,
+                      List<Leases.Lease> leases) {
+            this(at, workspaceId, datasetId, tenants, eventsReceived, inboxPending, rowsPushed, outboxUnsent, oldestWaiting,
+                    quarantined, tables, route, rebuilding, controlTotals, sweeps, deadLetters, instanceId, leases, null);
+        }
+    }
 
     public Status status() {
         Instant oldestEvent = inbox.oldestPendingReceivedAt();
@@ -340,10 +351,16 @@ public final class Operations {
         Instant oldest = oldestEvent == null ? oldestRow
                 : oldestRow == null || oldestEvent.isBefore(oldestRow) ? oldestEvent : oldestRow;
         Optional<PushRoutes.Route> current = routes.find(route);
-        return new Status(clock.instant(), workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
+        Instant now = clock.instant();
+        List<SchemaGuard.Verdict> verdicts = guard.verdicts();
+        WaitingWork waiting = WaitingWork.of(inbox.waiting(now), outbox.waitingRows(now),
+                verdicts.stream().filter(SchemaGuard.Verdict::blocked).map(SchemaGuard.Verdict::table)
+                        .collect(java.util.stream.Collectors.toSet()),
+                current.filter(PushRoutes.Route::paused).map(PushRoutes.Route::pausedFix).orElse(null));
+        return new Status(now, workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
                 tenants.list(), inbox.totalCount(), inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(),
-                oldest, outbox.quarantined(), guard.verdicts(), current.orElse(null), rebuilds.pending(route),
+                oldest, outbox.quarantined(), verdicts, current.orElse(null), rebuilds.pending(route),
                 controlTotals.latest(), sweepRuns.lastRuns(), inbox.deadLetters(DEAD_LETTERS_SHOWN), leases.instanceId(),
-                leases.all());
+                leases.all(), waiting);
     }
 }
