@@ -161,6 +161,37 @@ public final class Operations {
         return subscriptions.list(tenantId);
     }
 
+    /** {@code mlc webhooks list}: per tenant (one, or all when null), FreshBooks' callbacks against ours. */
+    public List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> webhookAudit(String tenantId) {
+        return perTenant(tenantId, subscriptions::audit);
+    }
+
+    /** {@code mlc webhooks repair}: re-registers what is missing and finishes unverified handshakes; the audit after. */
+    public List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> repairWebhooks(String tenantId) {
+        return perTenant(tenantId, subscriptions::repair);
+    }
+
+    /** A tenant FreshBooks cannot be asked about (no token: needs re-authorization) gets its reason, not a failure. */
+    private List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> perTenant(String tenantId,
+            java.util.function.Function<String, List<io.mlconnector.freshbooks.WebhookAudit.Entry>> call) {
+        List<Tenant> which = tenantId == null || tenantId.isBlank() ? tenants.list() : List.of(tenant(tenantId));
+        List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> result = new java.util.ArrayList<>();
+        for (Tenant t : which) {
+            try {
+                result.add(new io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks(t.tenantId(), t.businessName(),
+                        call.apply(t.tenantId()), null));
+            } catch (RuntimeException e) {
+                String why = t.status() == Tenant.TenantStatus.NEEDS_REAUTHORIZATION
+                        ? "needs re-authorization: reconnect it with mlc connect freshbooks"
+                        : String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                log.warn("webhooks of tenant {}: {}", t.tenantId(), why);
+                result.add(new io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks(t.tenantId(), t.businessName(),
+                        List.of(), why));
+            }
+        }
+        return result;
+    }
+
     /** Reads every record of the tenant and pushes what is not in Power BI yet; returns records read. */
     public long backfill(String tenantId, Consumer<Sweeper.Progress> progress) {
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new IllegalArgumentException("no tenant " + tenantId));
