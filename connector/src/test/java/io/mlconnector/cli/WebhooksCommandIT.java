@@ -67,6 +67,40 @@ public class WebhooksCommandIT {
         }
     }
 
+    /**
+     * A lost callback.verify: FreshBooks has the callback, we never got (or confirmed) its verifier. List shows it
+     * unverified; repair asks FreshBooks to send callback.verify again, and the handshake finishes by itself.
+     */
+    @Test
+    void aLostVerificationIsFinishedByRepair() {
+        try (DemoWorld world = DemoWorld.start(DemoWorld.Options.defaults(dataDir), Clock.systemUTC())) {
+            String url = world.adminUrl().toString();
+            List<Tenant> tenants = world.connectBusinesses();
+            world.registerWebhooks(Duration.ofSeconds(30));
+            String tenant = tenants.get(0).tenantId();
+            // The same H2 database, through a second pool in this JVM: forget the expense callback's handshake.
+            try (io.mlconnector.store.Database store = io.mlconnector.store.Database.open(world.config().store())) {
+                int forgotten = store.jdbi().withHandle(h -> h.createUpdate("UPDATE callback SET verified = FALSE,"
+                                + " verifier_enc = NULL, verified_at = NULL WHERE tenant_id = :tenant AND event = 'expense'")
+                        .bind("tenant", tenant).execute());
+                assertThat(forgotten).isEqualTo(1);
+            }
+
+            Run unverified = DatasetCommandIT.run("webhooks", "list", "--tenant", tenant, "--url", url);
+            assertThat(unverified.exit()).as(unverified.toString()).isEqualTo(WebhooksCommand.NOT_ALL_OK);
+            assertThat(unverified.out().lines().filter(l -> l.trim().startsWith("expense")).toList()).singleElement()
+                    .asString().contains("unverified", "mlc webhooks repair");
+
+            DatasetCommandIT.run("webhooks", "repair", "--url", url);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Run again = DatasetCommandIT.run("webhooks", "list", "--url", url);
+                assertThat(again.exit()).as(again.toString()).isZero();
+            });
+            assertThat(world.connector().operations().webhooks(tenant)).allMatch(Callback::verified);
+        }
+    }
+
     private static long callbackId(DemoWorld world, String tenant, String event) {
         return world.connector().operations().webhooks(tenant).stream().filter(c -> c.event().equals(event))
                 .map(Callback::callbackId).findFirst().orElseThrow();
