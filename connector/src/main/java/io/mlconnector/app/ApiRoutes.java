@@ -35,6 +35,10 @@ final class ApiRoutes implements RouteModule {
         routes.post("/api/connect/freshbooks", ctx -> ctx.json(java.util.Map.of(
                 "link", publicBaseUrl.toString().replaceAll("/+$", "") + OAuthRoutes.START + "?link=" + operations.mintConnectLink(),
                 "validForSeconds", linkLifetime.toSeconds())));
+        routes.get("/api/webhooks", ctx -> refused(ctx, () -> ctx.json(java.util.Map.of("tenants",
+                operations.webhookAudit(ctx.queryParam("tenant"))))));
+        routes.post("/api/webhooks/repair", ctx -> refused(ctx, () -> ctx.json(java.util.Map.of("tenants",
+                operations.repairWebhooks(ctx.queryParam("tenant"))))));
         routes.post("/api/totals/check", ctx -> ctx.json(java.util.Map.of("controlTotals", operations.checkTotals())));
         routes.post("/api/batches/{batchId}/replay", ctx -> {
             boolean replayed = operations.replay(ctx.pathParam("batchId"));

@@ -193,6 +193,7 @@ public final class Connector implements AutoCloseable {
         Gauge.builder("inbox_dead_letters", queue, InboxQueue::deadLetterCount)
                 .description("Records no longer fetched after pipeline.dead-letter-after failures; mlc status lists them")
                 .register(meters);
+        FreshBooksReachability.warnInBackgroundIfUnreachable(config.freshbooks().apiBaseUrl());
         worker.start(Duration.ofMillis(200));
         pusher.start();
         sweeps.start();

@@ -25,6 +25,8 @@ final class OAuthRoutes implements RouteModule {
     private static final String ASK_FOR_A_LINK = "Connecting a business needs a one-time link: ask the connector's"
             + " administrator for one (mlc connect freshbooks).";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OAuthRoutes.class);
+
     private final Operations operations;
     private final boolean secureCookie;
 
@@ -53,6 +55,10 @@ final class OAuthRoutes implements RouteModule {
                         + " mlc status shows its progress."));
             } catch (IllegalArgumentException e) {
                 ctx.status(400).html(page(escape(e.getMessage()) + ". " + ASK_FOR_A_LINK));
+            } catch (RuntimeException e) { // a readable page and one log line, not a bare 500
+                ConnectFailure failure = ConnectFailure.of(e);
+                LOG.warn(failure.log());
+                ctx.status(failure.status()).html(page(escape(failure.page())));
             }
         });
     }

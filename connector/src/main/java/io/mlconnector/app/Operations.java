@@ -161,6 +161,37 @@ public final class Operations {
         return subscriptions.list(tenantId);
     }
 
+    /** {@code mlc webhooks list}: per tenant (one, or all when null), FreshBooks' callbacks against ours. */
+    public List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> webhookAudit(String tenantId) {
+        return perTenant(tenantId, subscriptions::audit);
+    }
+
+    /** {@code mlc webhooks repair}: re-registers what is missing and finishes unverified handshakes; the audit after. */
+    public List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> repairWebhooks(String tenantId) {
+        return perTenant(tenantId, subscriptions::repair);
+    }
+
+    /** A tenant FreshBooks cannot be asked about (no token: needs re-authorization) gets its reason, not a failure. */
+    private List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> perTenant(String tenantId,
+            java.util.function.Function<String, List<io.mlconnector.freshbooks.WebhookAudit.Entry>> call) {
+        List<Tenant> which = tenantId == null || tenantId.isBlank() ? tenants.list() : List.of(tenant(tenantId));
+        List<io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks> result = new java.util.ArrayList<>();
+        for (Tenant t : which) {
+            try {
+                result.add(new io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks(t.tenantId(), t.businessName(),
+                        call.apply(t.tenantId()), null));
+            } catch (RuntimeException e) {
+                String why = t.status() == Tenant.TenantStatus.NEEDS_REAUTHORIZATION
+                        ? "needs re-authorization: reconnect it with mlc connect freshbooks"
+                        : String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                log.warn("webhooks of tenant {}: {}", t.tenantId(), why);
+                result.add(new io.mlconnector.freshbooks.WebhookAudit.TenantWebhooks(t.tenantId(), t.businessName(),
+                        List.of(), why));
+            }
+        }
+        return result;
+    }
+
     /** Reads every record of the tenant and pushes what is not in Power BI yet; returns records read. */
     public long backfill(String tenantId, Consumer<Sweeper.Progress> progress) {
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> new IllegalArgumentException("no tenant " + tenantId));
@@ -332,7 +363,18 @@ public final class Operations {
                          List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
                          List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
                          List<SweepRuns.LastRun> sweeps, InboxQueue.DeadLetters deadLetters, String instanceId,
-                         List<Leases.Lease> leases) {}
+                         List<Leases.Lease> leases, WaitingWork waiting) {
+        /** Without the split of what waits (tests that look at other parts). */
+        public Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
+                      long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
+                      List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
+                      List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
+                      List<SweepRuns.LastRun> sweeps, InboxQueue.DeadLetters deadLetters, String instanceId,
+                      List<Leases.Lease> leases) {
+            this(at, workspaceId, datasetId, tenants, eventsReceived, inboxPending, rowsPushed, outboxUnsent, oldestWaiting,
+                    quarantined, tables, route, rebuilding, controlTotals, sweeps, deadLetters, instanceId, leases, null);
+        }
+    }
 
     public Status status() {
         Instant oldestEvent = inbox.oldestPendingReceivedAt();
@@ -340,10 +382,16 @@ public final class Operations {
         Instant oldest = oldestEvent == null ? oldestRow
                 : oldestRow == null || oldestEvent.isBefore(oldestRow) ? oldestEvent : oldestRow;
         Optional<PushRoutes.Route> current = routes.find(route);
-        return new Status(clock.instant(), workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
+        Instant now = clock.instant();
+        List<SchemaGuard.Verdict> verdicts = guard.verdicts();
+        WaitingWork waiting = WaitingWork.of(inbox.waiting(now), outbox.waitingRows(now),
+                verdicts.stream().filter(SchemaGuard.Verdict::blocked).map(SchemaGuard.Verdict::table)
+                        .collect(java.util.stream.Collectors.toSet()),
+                current.filter(PushRoutes.Route::paused).map(PushRoutes.Route::pausedFix).orElse(null));
+        return new Status(now, workspaceId, current.map(PushRoutes.Route::datasetId).orElse(null),
                 tenants.list(), inbox.totalCount(), inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(),
-                oldest, outbox.quarantined(), guard.verdicts(), current.orElse(null), rebuilds.pending(route),
+                oldest, outbox.quarantined(), verdicts, current.orElse(null), rebuilds.pending(route),
                 controlTotals.latest(), sweepRuns.lastRuns(), inbox.deadLetters(DEAD_LETTERS_SHOWN), leases.instanceId(),
-                leases.all());
+                leases.all(), waiting);
     }
 }

@@ -9,8 +9,8 @@ import tools.jackson.databind.JsonNode;
 
 /** {@code mlc connect freshbooks}: asks the admin API for a one-time link that connects a FreshBooks business. */
 @Command(name = "connect", mixinStandardHelpOptions = true,
-        description = "Mint a one-time link that connects a business: open it in a browser (or send it to the business's owner).",
-        subcommands = ConnectCommand.FreshBooks.class)
+        description = "Connect the two sides: freshbooks mints a one-time link that connects a business; powerbi checks the service principal can push.",
+        subcommands = {ConnectCommand.FreshBooks.class, ConnectPowerBiCommand.class})
 public final class ConnectCommand implements Runnable {
 
     @Spec

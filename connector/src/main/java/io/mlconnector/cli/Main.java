@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         version = "ml-connector 0.1.0",
         description = "Streams FreshBooks accounting data into Power BI push datasets.",
         subcommands = {ServeCommand.class, ConnectCommand.class, StatusCommand.class, ReplayCommand.class,
-                DatasetCommand.class, DemoCommand.class, SimCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+                DatasetCommand.class, DemoCommand.class, SimCommand.class, KeysCommand.class, WebhooksCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "On an error, print the Java stack trace too.")
@@ -42,7 +42,11 @@ public final class Main implements Runnable {
                 cmd.getErr().println("Power BI: " + noDataset.reason() + " " + noDataset.fix());
                 return 1;
             }
-            if (e instanceof PowerBiApiException || e instanceof PowerBiAuthException) {
+            if (e instanceof PowerBiApiException api) { // what failed, then the key or role that fixes it
+                cmd.getErr().println("Power BI: " + api.explained());
+                return 1;
+            }
+            if (e instanceof PowerBiAuthException) {
                 cmd.getErr().println("Power BI: " + e.getMessage());
                 return 1;
             }

@@ -17,13 +17,21 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print the admin API's JSON as it comes, for scripts.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        JsonNode status = service.service().get("/api/status").okJson("GET /api/status");
+        ConnectorService.Answer answer = service.service().get("/api/status");
+        JsonNode status = answer.okJson("GET /api/status");
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(answer.body());
+            return 0;
+        }
         StatusReport.render(status).forEach(out::println);
         return 0;
     }

@@ -33,18 +33,25 @@ final class StatusReport {
             String reason = text(tenant.path("statusReason"));
             lines.add("  " + orDash(text(tenant.path("businessName"))) + " (" + orDash(text(tenant.path("tenantId")))
                     + "): " + tenantStatus(text(tenant.path("status"))) + (reason == null ? "" : ": " + reason));
+            if ("NEEDS_REAUTHORIZATION".equalsIgnoreCase(text(tenant.path("status")))) {
+                lines.add("    fix: reconnect the business (its events wait until then): mlc connect freshbooks");
+            }
         }
 
         if (!tenants.isEmpty()) {
             lines.add("Last sweep (finds what webhooks missed): " + sweeps(tenants, status.path("sweeps"), at));
         }
 
-        lines.add("Events: " + number(status.path("eventsReceived")) + " received, "
-                + number(status.path("inboxPending")) + " pending");
-        Instant oldest = instant(status.path("oldestWaiting"));
-        lines.add("Rows: " + number(status.path("rowsPushed")) + " pushed, " + number(status.path("outboxUnsent"))
-                + " waiting; oldest waiting: " + (oldest == null ? "nothing waits"
-                : at == null ? "since " + oldest : age(Duration.between(oldest, at)) + " (since " + oldest + ")"));
+        if (status.path("waiting").isObject()) {
+            waiting(status, at, lines);
+        } else { // a connector from before the split: totals only
+            lines.add("Events: " + number(status.path("eventsReceived")) + " received, "
+                    + number(status.path("inboxPending")) + " pending");
+            Instant oldest = instant(status.path("oldestWaiting"));
+            lines.add("Rows: " + number(status.path("rowsPushed")) + " pushed, " + number(status.path("outboxUnsent"))
+                    + " waiting; oldest waiting: " + (oldest == null ? "nothing waits"
+                    : at == null ? "since " + oldest : age(Duration.between(oldest, at)) + " (since " + oldest + ")"));
+        }
 
         JsonNode route = status.path("route");
         if (route.isObject()) {
@@ -90,6 +97,74 @@ final class StatusReport {
         deadLetters(status.path("deadLetters"), lines);
         controlTotals(status.path("controlTotals").values().stream().toList(), at, lines);
         return lines;
+    }
+
+    /**
+     * "Events: N received, M waiting" and "Rows: N pushed, M waiting", each followed by its parts (a count, why, its
+     * oldest, what clears it), then the oldest of all named with its part: the parts add up to the totals, so an
+     * oldest never stands beside a zero.
+     */
+    private static void waiting(JsonNode status, Instant at, List<String> lines) {
+        JsonNode waiting = status.path("waiting");
+        lines.add("Events: " + number(status.path("eventsReceived")) + " received, " + number(status.path("inboxPending"))
+                + " waiting in the inbox");
+        JsonNode oldestPart = null;
+        String oldestOf = null;
+        for (JsonNode part : waiting.path("events").values()) {
+            lines.add(partLine(part, eventLabel(text(part.path("why"))), at));
+            if (older(part, oldestPart)) {
+                oldestPart = part;
+                oldestOf = eventLabel(text(part.path("why"))) + " events";
+            }
+        }
+        lines.add("Rows: " + number(status.path("rowsPushed")) + " pushed, " + number(status.path("outboxUnsent"))
+                + " waiting in the outbox");
+        for (JsonNode part : waiting.path("rows").values()) {
+            lines.add(partLine(part, rowLabel(text(part.path("why"))), at));
+            if (older(part, oldestPart)) {
+                oldestPart = part;
+                oldestOf = "rows " + rowLabel(text(part.path("why")));
+            }
+        }
+        lines.add("Oldest waiting: " + (oldestPart == null ? "nothing waits"
+                : since(instant(oldestPart.path("oldest")), at) + ", among the " + oldestOf));
+    }
+
+    private static String partLine(JsonNode part, String label, Instant at) {
+        String clearedBy = text(part.path("clearedBy"));
+        return "  " + number(part.path("count")) + " " + label + ", oldest " + since(instant(part.path("oldest")), at)
+                + (clearedBy == null ? "" : "; " + clearedBy);
+    }
+
+    private static boolean older(JsonNode part, JsonNode than) {
+        Instant oldest = instant(part.path("oldest"));
+        return oldest != null && (than == null || oldest.isBefore(instant(than.path("oldest"))));
+    }
+
+    private static String since(Instant when, Instant at) {
+        return when == null ? "-" : at == null ? "since " + when : age(Duration.between(when, at));
+    }
+
+    static String eventLabel(String why) {
+        return switch (orDash(why)) {
+            case "queued" -> "queued (in their quiet window, due, or being fetched)";
+            case "retrying" -> "retrying after a failed fetch";
+            case "tenant_needs_reauthorization" -> "of a business that needs re-authorization";
+            case "dead_lettered" -> "dead-lettered (no longer fetched)";
+            default -> orDash(why);
+        };
+    }
+
+    static String rowLabel(String why) {
+        return switch (orDash(why)) {
+            case "queued" -> "queued for Power BI";
+            case "retrying" -> "retrying after a refusal or a throttle";
+            case "resolving" -> "in a POST whose outcome is being checked";
+            case "table_blocked" -> "of blocked tables";
+            case "route_paused" -> "held by the paused route";
+            case "quarantined" -> "in quarantined batches";
+            default -> orDash(why);
+        };
     }
 
     /** "Dead letters: 3 (…)", then the newest, each with its reason and the command that queues it again. */

@@ -55,7 +55,20 @@ public final class DemoRun {
 
         printWhereToLook(world.adminUrl().toString());
         stream(duration, stop, () -> printStatus(operations.status()));
+        new DemoProof(world, out, clock).drainAndCompare(() -> {
+            Operations.Status status = operations.status();
+            return new DemoProof.Snapshot(status.inboxPending(), status.outboxUnsent(), status.datasetId(),
+                    status.tenants().stream().map(Tenant::tenantId).toList());
+        }, drainTimeout(stop));
     }
+
+    /** After Ctrl-C the JVM gives the demo 30 s to stop, so the drain gets less time then. */
+    private static Duration drainTimeout(CountDownLatch stop) {
+        return stop.getCount() == 0 ? Duration.ofSeconds(20) : DRAIN_TIMEOUT;
+    }
+
+    /** How long the demo waits at its end for the last changes to reach Power BI. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * The same flow against a {@link ConnectorCluster}, everything through its load balancer: the businesses connect
@@ -86,6 +99,16 @@ public final class DemoRun {
         printWhereToLook(cluster.adminUrl().toString());
         out.println("  HAProxy config    " + cluster.balancer().logFile().resolveSibling("haproxy.cfg"));
         stream(duration, stop, () -> printClusterStatus(cluster));
+        new DemoProof(world, out, clock).drainAndCompare(() -> {
+            JsonNode now = clusterStatus(cluster);
+            if (now == null) {
+                return new DemoProof.Snapshot(-1, -1, null, List.of());
+            }
+            List<String> tenants = new java.util.ArrayList<>();
+            now.path("tenants").forEach(t -> tenants.add(t.path("tenantId").asString()));
+            return new DemoProof.Snapshot(now.path("inboxPending").asLong(), now.path("outboxUnsent").asLong(),
+                    now.path("datasetId").isString() ? now.path("datasetId").asString() : null, tenants);
+        }, drainTimeout(stop));
     }
 
     private void giveHistory(int historySteps) {

@@ -62,14 +62,73 @@ public final class WebhookSubscriptions implements CallbackVerificationListener 
             if (registered.contains(event)) {
                 continue;
             }
-            Callback pending = callbacks.createPending(tenantId, event);
-            URI uri = publicBaseUrl.resolve("/hooks/freshbooks/" + pending.uriToken());
-            CallbackRegistrar.Callback answer = registrar.register(tokens.accessToken(tenantId), tenantId, event, uri);
-            callbacks.setCallbackId(pending.uriToken(), answer.callbackId());
-            confirm(pending.uriToken()); // in case callback.verify already arrived
-            created.add(callbacks.findByToken(pending.uriToken()).orElseThrow());
+            created.add(registerOne(tenantId, event));
         }
         return created;
+    }
+
+    private Callback registerOne(String tenantId, String event) {
+        Callback pending = callbacks.createPending(tenantId, event);
+        URI uri = urlOf(pending.uriToken());
+        CallbackRegistrar.Callback answer = registrar.register(tokens.accessToken(tenantId), tenantId, event, uri);
+        callbacks.setCallbackId(pending.uriToken(), answer.callbackId());
+        confirm(pending.uriToken()); // in case callback.verify already arrived
+        return callbacks.findByToken(pending.uriToken()).orElseThrow();
+    }
+
+    private URI urlOf(String uriToken) {
+        return publicBaseUrl.resolve(HOOK_PATH + uriToken);
+    }
+
+    private static final String HOOK_PATH = "/hooks/freshbooks/";
+
+    /** What FreshBooks has against what we hold, per event type ({@code mlc webhooks list}). */
+    public List<WebhookAudit.Entry> audit(String tenantId) {
+        return pairs(tenantId).stream().map(WebhookAudit::entry).toList();
+    }
+
+    private List<WebhookAudit.Pair> pairs(String tenantId) {
+        List<CallbackRegistrar.Callback> theirs = registrar.list(tokens.accessToken(tenantId), tenantId);
+        return WebhookAudit.compare(EVENTS, callbacks.listByTenant(tenantId), theirs, this::urlOf,
+                publicBaseUrl.resolve(HOOK_PATH).toString());
+    }
+
+    /**
+     * {@code mlc webhooks repair}: registers what FreshBooks lacks (again), adopts a callback whose id was never stored,
+     * finishes unverified handshakes (confirms a verifier that came, else asks FreshBooks to resend it) and deletes
+     * callbacks at our URLs that we do not hold. Verification completes in the background; returns the audit after.
+     */
+    public List<WebhookAudit.Entry> repair(String tenantId) {
+        for (WebhookAudit.Pair pair : pairs(tenantId)) {
+            Callback ours = pair.ours();
+            switch (pair.state()) {
+                case OK -> { }
+                case UNVERIFIED -> {
+                    if (ours == null) {
+                        break;
+                    }
+                    if (ours.callbackId() == null) { // registered, but the id never stored (a crash in between)
+                        callbacks.setCallbackId(ours.uriToken(), pair.theirs().callbackId());
+                    }
+                    if (ours.hasVerifier()) {
+                        confirm(ours.uriToken());
+                    } else {
+                        registrar.resendVerification(tokens.accessToken(tenantId), tenantId, pair.theirs().callbackId());
+                    }
+                }
+                case MISSING_AT_FRESHBOOKS, NOT_REGISTERED -> {
+                    if (ours != null) {
+                        callbacks.delete(ours.uriToken());
+                    }
+                    registerOne(tenantId, pair.event());
+                }
+                case UNKNOWN_TO_US -> registrar.delete(tokens.accessToken(tenantId), tenantId, pair.theirs().callbackId());
+            }
+            if (pair.state() != WebhookAudit.State.OK) {
+                log.info("webhook {} for tenant {} was {}; repaired", pair.event(), tenantId, pair.state());
+            }
+        }
+        return audit(tenantId);
     }
 
     /** The tenant's callbacks as stored here (verified or still waiting for FreshBooks). */

@@ -319,6 +319,32 @@ public final class InboxQueue {
                 .mapTo(OffsetDateTime.class).findFirst().map(OffsetDateTime::toInstant).orElse(null));
     }
 
+    /** Pending inbox events counted by why they wait: the same set as {@link #pendingCount}, so the parts add up. */
+    public record WaitingEvents(String why, long count, Instant oldest) {}
+
+    /**
+     * {@link #pendingCount}'s events split by why they wait ({@code dead_lettered}, {@code tenant_needs_reauthorization},
+     * {@code retrying} after a failed fetch, else {@code queued}: in their quiet window, due or being fetched).
+     */
+    public List<WaitingEvents> waiting(Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT why, COUNT(*) AS n, MIN(received_at) AS oldest FROM (
+                          SELECT CASE WHEN w.dead_lettered_at IS NOT NULL THEN 'dead_lettered'
+                                      WHEN t.status IS NOT NULL AND t.status <> 'active' THEN 'tenant_needs_reauthorization'
+                                      WHEN w.not_before IS NOT NULL AND w.not_before > :now THEN 'retrying'
+                                      ELSE 'queued' END AS why, i.received_at
+                          FROM inbox i
+                          LEFT JOIN inbox_work w ON w.tenant_id = i.tenant_id AND w.object_type = i.object_type
+                                                AND w.object_id = i.object_id
+                          LEFT JOIN tenant t ON t.tenant_id = i.tenant_id
+                          WHERE i.processed_at IS NULL) x
+                        GROUP BY why ORDER BY why""")
+                .bind("now", now)
+                .map((rs, ctx) -> new WaitingEvents(rs.getString("why"), rs.getLong("n"),
+                        rs.getObject("oldest", OffsetDateTime.class).toInstant()))
+                .list());
+    }
+
     public long pendingCount() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL")
                 .mapTo(Long.class).one());

@@ -498,6 +498,28 @@ public final class Outbox {
                 .mapTo(Long.class).one());
     }
 
+    /** Unsent rows of one table in one state: the same set as {@link #unsentRowCount}, so the parts add up. */
+    public record WaitingRows(String table, String state, boolean backingOff, long count, Instant oldest) {}
+
+    /**
+     * {@link #unsentRowCount}'s rows by table and batch state ({@code unbatched}, {@code pending}, {@code posting},
+     * {@code quarantined}); {@code backingOff}: a pending batch that failed and waits for its next attempt.
+     */
+    public List<WaitingRows> waitingRows(Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT table_name, state, backing_off, COUNT(*) AS n, MIN(created_at) AS oldest FROM (
+                          SELECT r.table_name, COALESCE(b.state, 'unbatched') AS state,
+                                 CASE WHEN b.state = 'pending' AND b.attempts > 0 AND b.next_attempt_at > :now
+                                      THEN 1 ELSE 0 END AS backing_off, r.created_at
+                          FROM outbox_row r LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id
+                          WHERE r.batch_id IS NULL OR b.state NOT IN ('sent', 'superseded', 'split')) x
+                        GROUP BY table_name, state, backing_off ORDER BY table_name, state""")
+                .bind("now", now)
+                .map((rs, ctx) -> new WaitingRows(rs.getString("table_name"), rs.getString("state"),
+                        rs.getInt("backing_off") == 1, rs.getLong("n"), instant(rs, "oldest")))
+                .list());
+    }
+
     public long unsentRowCount() {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT COUNT(*) FROM outbox_row r LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id

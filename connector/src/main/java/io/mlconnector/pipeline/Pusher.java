@@ -253,7 +253,9 @@ public final class Pusher implements AutoCloseable {
             carryOut(PushPolicy.afterTokenFailure(e), null, now);
             return Duration.ZERO;
         } catch (PowerBiApiException e) {
-            if (e.status() == 401 || e.status() == 403) {
+            if (e.tenantSwitchOff()) {
+                carryOut(new PushPolicy.PauseRoute(e.getMessage(), PushPolicy.TENANT_SWITCH_FIX), null, now);
+            } else if (e.status() == 401 || e.status() == 403) {
                 carryOut(new PushPolicy.PauseRoute(e.getMessage(), PushPolicy.WORKSPACE_ACCESS_FIX), null, now);
             } else {
                 if (e.status() == 404) {

@@ -12,7 +12,7 @@ import java.time.Duration;
  * build it here, so both talk to the same REST root with the same credentials and trust.
  */
 public record PowerBiConnection(PushDatasetClient client, DatasetProvisioner provisioner, DatasetModel model,
-                                String workspaceId) {
+                                String workspaceId, PowerBiTokenSource tokens) {
 
     public static PowerBiConnection from(ConnectorConfig.PowerBi pbi, Clock clock) {
         MsalTokenSource tokens = new MsalTokenSource(new MsalTokenSource.Settings(pbi.authorityHost(),
@@ -24,7 +24,7 @@ public record PowerBiConnection(PushDatasetClient client, DatasetProvisioner pro
         PushDatasetClient client = new PushDatasetClient(http.build(), restRoot(pbi.apiBaseUrl()), tokens,
                 pbi.requestTimeout(), clock);
         return new PowerBiConnection(client, new DatasetProvisioner(client, RetentionPolicy.NONE, pbi.datasetId()),
-                DatasetModel.freshBooks(pbi.datasetName()), pbi.workspaceId());
+                DatasetModel.freshBooks(pbi.datasetName()), pbi.workspaceId(), tokens);
     }
 
     /** The setting names the host; the client wants the REST root under it. */

@@ -305,11 +305,21 @@ public final class PushDatasetClient implements io.mlconnector.pipeline.RowSink 
         try {
             return exchange(method, uri, jsonBody, Map.of());
         } catch (IOException e) {
-            throw new PowerBiApiException(operation, -1, null, e.toString(), null, e);
+            throw new PowerBiApiException(operation, -1, null, unreachable(e), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PowerBiApiException(operation, -1, null, "interrupted", null, e);
         }
+    }
+
+    /** A call that got no answer: which host did not answer, and the key that names it. */
+    private String unreachable(IOException e) {
+        URI root = URI.create(apiBase);
+        String host = root.getScheme() + "://" + root.getAuthority();
+        String why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getName()
+                : e.getClass().getName() + " " + e.getMessage();
+        return "Power BI at " + host + " did not answer (" + why + ") — check powerbi.api-base-url and the network"
+                + (root.getScheme().equals("https") ? " (and powerbi.trusted-certificate-pem for a private certificate)" : "");
     }
 
     private HttpRequest request(String method, URI uri, String jsonBody, Map<String, String> headers, String token) {

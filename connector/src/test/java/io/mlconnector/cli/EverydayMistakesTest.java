@@ -60,6 +60,21 @@ class EverydayMistakesTest {
     }
 
     @Test
+    void connectPowerBiWithoutAConfigurationFileSaysWhichFile() {
+        int exit = run(Main.commandLine(), "connect", "powerbi", "--config", "/nonexistent/ml-connector.yaml");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("/nonexistent/ml-connector.yaml").doesNotContain("\tat ");
+        assertThat(err.toString().lines()).hasSize(1);
+    }
+
+    @Test
+    void webhooksWithoutASubcommandShowsItsUsage() {
+        assertThat(run(Main.commandLine(), "webhooks")).isZero();
+        assertThat(out.toString()).contains("list", "repair");
+    }
+
+    @Test
     void helpIsACommand() {
         assertThat(run(Main.commandLine(), "help")).isZero();
         assertThat(out.toString()).contains("Usage: mlc").contains("demo");

@@ -49,8 +49,11 @@ class StatusReplayIT {
 
             Run empty = run("status", "--url", url);
             assertThat(empty.exit()).as(empty.toString()).isZero();
-            assertThat(empty.out()).contains("Tenants: none connected", "Events: 0 received, 0 pending",
-                    "oldest waiting: nothing waits", "Blocked tables: none", "Quarantined batches: none");
+            assertThat(empty.out()).contains("Tenants: none connected", "Events: 0 received, 0 waiting in the inbox",
+                    "Oldest waiting: nothing waits", "Blocked tables: none", "Quarantined batches: none");
+            Run json = run("status", "--json", "--url", url);
+            assertThat(json.exit()).isZero();
+            assertThat(json.out()).startsWith("{").contains("\"waiting\":{\"events\":[],\"rows\":[]}");
 
             world.freshBooks().generator().step(120); // enough history that the first business has an expense
             List<Tenant> tenants = world.connectBusinesses();

@@ -56,6 +56,7 @@ class StatusReportTest {
                 "Tenants: 2",
                 "  Acme (a1): active",
                 "  Initech (i3): needs_reauthorization: FreshBooks refused the refresh token (invalid_grant)",
+                "    fix: reconnect the business (its events wait until then): mlc connect freshbooks",
                 "Last sweep (finds what webhooks missed): a1 2m 05s ago (494 records, failed: payment); i3 none yet",
                 "Events: 12,345 received, 7 pending",
                 "Rows: 1,234,567 pushed, 42 waiting; oldest waiting: 2m 05s (since 2026-03-01T09:57:55Z)",
@@ -128,6 +129,57 @@ class StatusReportTest {
         assertThat(StatusReport.render(json(quietWith(totals)))).endsWith(
                 "Control totals (ledger vs Power BI): 2 not compared; checked 0s ago",
                 "  not compared: Execute Queries answered 401 PowerBINotAuthorizedException: tenant setting off");
+    }
+
+    /**
+     * Issue 11: "0 waiting" beside "oldest waiting 8m 44s" came from an oldest over events and rows printed beside the
+     * rows' count alone. Each part now has its count and oldest, the parts add up to the totals, and the oldest of
+     * all is named with its part.
+     */
+    @Test
+    void whatWaitsIsSplitByWhyAndTheOldestNamesItsPart() {
+        Instant deadSince = AT.minusSeconds(524);
+        io.mlconnector.app.WaitingWork waiting = io.mlconnector.app.WaitingWork.of(
+                List.of(new InboxQueue.WaitingEvents("dead_lettered", 5, deadSince),
+                        new InboxQueue.WaitingEvents("queued", 2, AT.minusSeconds(3))),
+                List.of(), java.util.Set.of(), null);
+        Operations.Status status = new Operations.Status(AT, "ws-1", "ds-1", List.of(), 40, 7, 33, 0, deadSince,
+                List.of(), List.of(), null, List.of(), List.of(), List.of(), new InboxQueue.DeadLetters(5, List.of()),
+                "host-1", List.of(), waiting);
+
+        List<String> lines = StatusReport.render(json(status));
+
+        assertThat(lines).containsSubsequence(
+                "Events: 40 received, 7 waiting in the inbox",
+                "  2 queued (in their quiet window, due, or being fetched), oldest 3s",
+                "  5 dead-lettered (no longer fetched), oldest 8m 44s; after fixing the cause shown under Dead letters:"
+                        + " mlc replay --dead-letters",
+                "Rows: 33 pushed, 0 waiting in the outbox",
+                "Oldest waiting: 8m 44s, among the dead-lettered (no longer fetched) events");
+    }
+
+    @Test
+    void rowsHeldByAPausedRouteABlockedTableOrAQuarantineSayWhatClearsThem() {
+        io.mlconnector.app.WaitingWork paused = io.mlconnector.app.WaitingWork.of(List.of(), List.of(
+                        new Outbox.WaitingRows("invoices", "unbatched", false, 10, AT.minusSeconds(60)),
+                        new Outbox.WaitingRows("invoices", "quarantined", false, 3, AT.minusSeconds(600)),
+                        new Outbox.WaitingRows("payments", "pending", true, 4, AT.minusSeconds(30))),
+                java.util.Set.of("payments"), "add the service principal (powerbi.client-id) to the workspace");
+        assertThat(paused.rows()).extracting(io.mlconnector.app.WaitingWork.Part::why, io.mlconnector.app.WaitingWork.Part::count)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("route_paused", 14L),
+                        org.assertj.core.groups.Tuple.tuple("quarantined", 3L));
+        assertThat(paused.rows().get(0).oldest()).isEqualTo(AT.minusSeconds(60));
+        assertThat(paused.rows().get(0).clearedBy()).contains("powerbi.client-id");
+
+        io.mlconnector.app.WaitingWork running = io.mlconnector.app.WaitingWork.of(List.of(), List.of(
+                        new Outbox.WaitingRows("invoices", "unbatched", false, 10, AT.minusSeconds(60)),
+                        new Outbox.WaitingRows("invoices", "posting", false, 2, AT.minusSeconds(20)),
+                        new Outbox.WaitingRows("payments", "pending", true, 4, AT.minusSeconds(30))),
+                java.util.Set.of("payments"), null);
+        assertThat(running.rows()).extracting(io.mlconnector.app.WaitingWork.Part::why)
+                .containsExactly("queued", "resolving", "table_blocked");
+        assertThat(running.rows().get(2).clearedBy()).contains("mlc dataset sync");
+        assertThat(running.rows().get(0).clearedBy()).isNull();
     }
 
     private static Operations.Status quietWith(List<ControlTotals.Result> totals) {

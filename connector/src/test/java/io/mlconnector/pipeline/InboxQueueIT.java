@@ -254,6 +254,37 @@ class InboxQueueIT {
         assertThat(queue.deadLetters(5)).isEqualTo(new InboxQueue.DeadLetters(0, List.of()));
     }
 
+    /** Issue 11: what waits, split by why; the parts add up to the pending count, each with its own oldest. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void waitingEventsAreSplitByWhyAndAddUpToThePendingCount(String store) {
+        open(store);
+        RecordKey dead = new RecordKey("t1", "invoice", "1");
+        RecordKey retrying = new RecordKey("t1", "invoice", "2");
+        RecordKey queued = new RecordKey("t2", "invoice", "3");
+        event(dead, NOW.minusSeconds(524));
+        event(retrying, NOW.minusSeconds(100));
+        event(queued, NOW.minusSeconds(5));
+        event(queued, NOW.minusSeconds(1));
+        for (Claim claim : queue.claim("a", NOW, LEASE, 10)) {
+            if (claim.key().equals(dead)) {
+                queue.failed(claim, 10, null, NOW, "gone for good");
+            } else if (claim.key().equals(retrying)) {
+                queue.failed(claim, 1, NOW.plusSeconds(60), null, "try later");
+            } else {
+                queue.release(claim);
+            }
+        }
+
+        List<InboxQueue.WaitingEvents> waiting = queue.waiting(NOW);
+
+        assertThat(waiting).containsExactly(
+                new InboxQueue.WaitingEvents("dead_lettered", 1, NOW.minusSeconds(524)),
+                new InboxQueue.WaitingEvents("queued", 2, NOW.minusSeconds(5)),
+                new InboxQueue.WaitingEvents("retrying", 1, NOW.minusSeconds(100)));
+        assertThat(waiting.stream().mapToLong(InboxQueue.WaitingEvents::count).sum()).isEqualTo(queue.pendingCount());
+    }
+
     private long event(RecordKey key, Instant receivedAt) {
         database.jdbi().useTransaction(h -> new InboxRepository().insertBatch(h, List.of(new InboxEvent(receivedAt,
                 key.tenantId(), "token", key.objectType() + ".update", key.objectType(), key.objectId(), "{}"))));

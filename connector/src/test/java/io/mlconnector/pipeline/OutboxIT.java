@@ -210,6 +210,27 @@ class OutboxIT {
         outbox.markSent(head, NOW);
     }
 
+    /** Issue 11: unsent rows by table and state; the parts add up to the unsent count. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void waitingRowsAreSplitByTableAndStateAndAddUpToTheUnsentCount(String store) {
+        open(store);
+        row("clients", "1", +1, "{\"client_id\":1}");
+        row("clients", "2", +1, "{\"client_id\":2}");
+        row("invoices", "3", +1, "{\"invoice_id\":3}");
+        Batch alone = outbox.formBatch(ROUTE, "clients", 1, NO_BYTE_LIMIT, NOW).orElseThrow();
+        outbox.quarantine(attempt(alone), "400", NOW);
+
+        List<Outbox.WaitingRows> waiting = outbox.waitingRows(NOW);
+
+        assertThat(waiting).extracting(Outbox.WaitingRows::table, Outbox.WaitingRows::state, Outbox.WaitingRows::count)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("clients", "quarantined", 1L),
+                        org.assertj.core.groups.Tuple.tuple("clients", "unbatched", 1L),
+                        org.assertj.core.groups.Tuple.tuple("invoices", "unbatched", 1L));
+        assertThat(waiting).allMatch(w -> NOW.equals(w.oldest()) && !w.backingOff());
+        assertThat(waiting.stream().mapToLong(Outbox.WaitingRows::count).sum()).isEqualTo(outbox.unsentRowCount());
+    }
+
     private Batch attempt(Batch batch) {
         return outbox.beginAttempt(batch, "attempt-" + batch.batchId(), NOW, lease);
     }

@@ -30,7 +30,8 @@ class AdminSurfaceIT {
             new String[] {"POST", "/api/connect/freshbooks"}, new String[] {"POST", "/api/dataset/compact"},
             new String[] {"POST", "/api/totals/check"}, new String[] {"POST", "/api/batches/b-1/replay"},
             new String[] {"POST", "/api/replay/record"}, new String[] {"POST", "/api/replay/dead-letters"},
-            new String[] {"POST", "/api/replay/listing"});
+            new String[] {"POST", "/api/replay/listing"}, new String[] {"GET", "/api/webhooks"},
+            new String[] {"POST", "/api/webhooks/repair"});
 
     @TempDir
     Path dataDir;
