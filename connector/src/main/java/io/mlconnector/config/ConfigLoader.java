@@ -94,6 +94,9 @@ public final class ConfigLoader {
             String key = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
             JsonNode value = entry.getValue();
             boolean known = ConfigKeys.find(key).isPresent();
+            if (value.isNull() && !known && prefix.isEmpty() && isTopic(key)) {
+                continue; // "admin:" with every key under it commented out, as mlc init writes it
+            }
             if (value.isObject() && !known) {
                 flatten(key, value, raw, problems);
             } else if (!known) {
@@ -110,6 +113,10 @@ public final class ConfigLoader {
                 problems.add(key + ": must be a single value, not a mapping.");
             }
         }
+    }
+
+    private static boolean isTopic(String name) {
+        return ConfigKeys.ALL.stream().anyMatch(k -> k.key().startsWith(name + "."));
     }
 
     private static void readEnvironment(Map<String, String> environment, Map<String, Object> raw, List<String> problems) {

@@ -150,7 +150,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse(MINIMAL_YAML.replace("  workspace-id: ws-1\n", ""), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("powerbi.workspace-id: missing. Set it in ml-connector.yaml or ML_CONNECTOR_POWERBI_WORKSPACE_ID"
-                        + " (the id of the Power BI workspace the service principal is a Member of).");
+                        + " (the id of the Power BI workspace the service principal is a Member (or Contributor) of:"
+                        + " the part after /groups/ in the workspace's URL in app.powerbi.com).");
     }
 
     @Test
