@@ -228,4 +228,18 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("nope.yaml: cannot be read");
     }
+
+    @Test
+    void aMissingOrNonPemCertificateFileIsNamedByItsKey(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nowhere.pem");
+        Path notPem = Files.writeString(dir.resolve("cert.pem"), "just text\n");
+
+        assertThatThrownBy(() -> loader.parse(MINIMAL_YAML + "  trusted-certificate-pem: " + missing + "\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("powerbi.trusted-certificate-pem: no file at " + missing.toAbsolutePath() + ". Point it at the CA"
+                        + " certificate (PEM) to trust (mlc sim writes the Entra simulator's and prints its path), or remove the key.");
+        assertThatThrownBy(() -> loader.parse(MINIMAL_YAML + "  trusted-certificate-pem: " + notPem + "\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("powerbi.trusted-certificate-pem: " + notPem.toAbsolutePath() + " holds no PEM certificate");
+    }
 }
