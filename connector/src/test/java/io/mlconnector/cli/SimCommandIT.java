@@ -71,4 +71,25 @@ class SimCommandIT {
             assertThat(accepted).contains(redirect.toString(), "http://127.0.0.1:8080/oauth/freshbooks/callback");
         }
     }
+
+    @Test
+    void withoutTheSimulatorsCertificateTheErrorNamesTheKeyThatTrustsIt(@TempDir Path dir) throws Exception {
+        try (Simulators sims = Simulators.start(0, 42, Clock.systemUTC())) {
+            Path pem = SimCommand.writeCertificate(sims, dir.resolve("entra.pem"));
+            Map<String, String> values = new java.util.LinkedHashMap<>(SimCommand.configValues(sims, pem,
+                    URI.create("http://127.0.0.1:18080"), URI.create("http://127.0.0.1:18080/oauth/freshbooks/callback"),
+                    dir.resolve("store")));
+            values.remove("powerbi.trusted-certificate-pem");
+            Path config = SimCommand.writeConfig(dir.resolve("no-cert.yaml"), values);
+            java.io.StringWriter err = new java.io.StringWriter();
+
+            int exit = Main.commandLine().setOut(new java.io.PrintWriter(new java.io.StringWriter(), true))
+                    .setErr(new java.io.PrintWriter(err, true)).execute("dataset", "check", "--config", config.toString());
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString()).contains("TLS certificate is not trusted").contains("powerbi.trusted-certificate-pem")
+                    .doesNotContain("\tat ").doesNotContain("PKIX");
+            assertThat(err.toString().lines()).hasSize(1);
+        }
+    }
 }
