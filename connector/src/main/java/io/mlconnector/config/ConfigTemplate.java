@@ -36,6 +36,8 @@ public final class ConfigTemplate {
             if (!keyTopic.equals(topic)) {
                 topic = keyTopic;
                 out.append('\n').append(topic).append(":\n");
+            } else {
+                out.append('\n'); // a blank line between keys, so each comment reads with its key
             }
             for (String line : wrap(comment(key), WIDTH - 4)) {
                 out.append("  # ").append(line).append('\n');
@@ -62,9 +64,9 @@ public final class ConfigTemplate {
                 + (key.secret() ? " (better there than in this file)." : ".");
     }
 
-    /** YAML plain scalars cannot hold every text (a leading '*', ': ', ' #', ...): quote those. */
+    /** YAML plain scalars cannot hold every text (a leading '*', '@', '-' or '~', ': ', ' #', ...): quote those. */
     static String quoted(String value) {
-        boolean plain = value.matches("[A-Za-z0-9~/._@+()=\\-][A-Za-z0-9~/._@+()=:;,\\- ]*") && !value.contains(": ")
+        boolean plain = value.matches("[A-Za-z0-9/.(][A-Za-z0-9~/._@+()=:;,\\- ]*") && !value.contains(": ")
                 && !value.endsWith(":") && !value.endsWith(" ") && !value.matches("(?i)true|false|yes|no|on|off|null|~");
         return plain ? value : "'" + value.replace("'", "''") + "'";
     }
