@@ -138,7 +138,16 @@ public final class Operations {
         List<Tenant> connected = connect(authorizationCode);
         for (Tenant tenant : connected) {
             registerWebhooks(tenant.tenantId());
-            background.execute(() -> backfill(tenant.tenantId(), progress -> {}));
+            background.execute(() -> { // a line every few seconds in the log: records fetched, rows queued, rate
+                var progress = io.mlconnector.pipeline.BackfillProgress.logged(tenant.tenantId(), clock);
+                try {
+                    backfill(tenant.tenantId(), progress);
+                    progress.finished(null);
+                } catch (RuntimeException e) {
+                    progress.finished(e);
+                    throw e;
+                }
+            });
         }
         return connected;
     }

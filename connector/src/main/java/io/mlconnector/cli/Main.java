@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "ml-connector 0.1.0",
         description = "Streams FreshBooks accounting data into Power BI push datasets.",
-        subcommands = {ServeCommand.class, ConnectCommand.class, StatusCommand.class, ReplayCommand.class,
-                DatasetCommand.class, DemoCommand.class, SimCommand.class, KeysCommand.class, WebhooksCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, ServeCommand.class, ConnectCommand.class, StatusCommand.class, ReplayCommand.class,
+                DatasetCommand.class, DemoCommand.class, SimCommand.class, KeysCommand.class, WebhooksCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "On an error, print the Java stack trace too.")

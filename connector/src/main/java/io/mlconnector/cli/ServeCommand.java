@@ -36,8 +36,17 @@ public final class ServeCommand implements Callable<Integer> {
                 + config.server().publicBaseUrl() + "/hooks/freshbooks/..., OAuth, /health)");
         System.out.println("admin listener at http://" + config.admin().bindHost() + ":" + connector.adminPort()
                 + " (status page /, /api/status, /metrics" + (config.admin().token() == null ? "" : "; needs admin.token") + ")");
-        System.out.println("To connect a business: mlc connect freshbooks, then open the link it prints.");
+        ServeCommand.whereToGo(config, configFile, connector.adminPort()).forEach(System.out::println);
         stopped.await();
         return 0;
+    }
+
+    /** Where a person goes next once the service runs: connecting a business, then its status. */
+    static java.util.List<String> whereToGo(ConnectorConfig config, Path configFile, int adminPort) {
+        String admin = "http://" + config.admin().bindHost() + ":" + adminPort;
+        return java.util.List.of(
+                "Connect a business: mlc connect freshbooks --config " + configFile + "  (or POST " + admin
+                        + "/api/connect/freshbooks), then open the link it prints in a browser; its backfill shows in this log.",
+                "Status: mlc status --config " + configFile + "  (or open " + admin + "/ in a browser)");
     }
 }

@@ -94,6 +94,9 @@ public final class ConfigLoader {
             String key = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
             JsonNode value = entry.getValue();
             boolean known = ConfigKeys.find(key).isPresent();
+            if (value.isNull() && !known && prefix.isEmpty() && isTopic(key)) {
+                continue; // "admin:" with every key under it commented out, as mlc init writes it
+            }
             if (value.isObject() && !known) {
                 flatten(key, value, raw, problems);
             } else if (!known) {
@@ -110,6 +113,32 @@ public final class ConfigLoader {
                 problems.add(key + ": must be a single value, not a mapping.");
             }
         }
+    }
+
+    /** The extra CA file must hold a PEM certificate: found now, a mistake names its key instead of failing in TLS later. */
+    static void checkCertificate(Path pem, List<String> problems) {
+        if (pem == null) {
+            return;
+        }
+        String key = "powerbi.trusted-certificate-pem";
+        if (!Files.isRegularFile(pem)) {
+            problems.add(key + ": no file at " + pem.toAbsolutePath() + ". Point it at the CA certificate (PEM) to trust"
+                    + " (mlc sim writes the Entra simulator's and prints its path), or remove the key.");
+            return;
+        }
+        try (var in = Files.newInputStream(pem)) {
+            if (!java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                return;
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            // reported below
+        }
+        problems.add(key + ": " + pem.toAbsolutePath() + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)."
+                + " Point it at the CA certificate to trust, or remove the key.");
+    }
+
+    private static boolean isTopic(String name) {
+        return ConfigKeys.ALL.stream().anyMatch(k -> k.key().startsWith(name + "."));
     }
 
     private static void readEnvironment(Map<String, String> environment, Map<String, Object> raw, List<String> problems) {
@@ -164,6 +193,7 @@ public final class ConfigLoader {
                 v.text("powerbi.client-id"), v.text("powerbi.client-secret"), v.url("powerbi.api-base-url"),
                 v.text("powerbi.workspace-id"), v.text("powerbi.dataset-name"), emptyToNull(v.text("powerbi.dataset-id")), v.path("powerbi.trusted-certificate-pem"),
                 v.duration("powerbi.request-timeout"));
+        checkCertificate(powerbi.trustedCertificatePem(), v.problems);
         var pipeline = new ConnectorConfig.Pipeline(v.duration("pipeline.coalesce-window"),
                 v.integer("pipeline.max-batch-rows", 1, 10_000), v.duration("pipeline.sweep-interval"),
                 v.duration("pipeline.sweep-overlap"), v.duration("pipeline.retention"),

@@ -52,7 +52,7 @@ public final class ConfigReference {
                     : key.defaultValue() == null ? "(none)"
                     : key.defaultValue().isEmpty() ? "(empty)" : "`" + key.defaultValue() + "`";
             md.append("| `").append(key.key()).append("` | `").append(key.envName()).append("` | ")
-                    .append(key.type().description()).append(" | ").append(defaultText).append(" | ")
+                    .append(key.type().description().replace("|", "\\|")).append(" | ").append(defaultText).append(" | ")
                     .append(capitalize(key.meaning()).replace("|", "\\|")).append(" |\n");
         }
         return md.toString();

@@ -71,11 +71,21 @@ public final class RecordApplier {
         boolean deleted = record.isEmpty() || record.get().path("vis_state").asInt(0) == 1;
         // A 404 carries no version: our clock is no FreshBooks time, and a restored record must not look stale.
         ReadStamp stamp = ReadStamp.of(key.objectType(), record, read.fetchStamp());
-        return jdbi.inTransaction(h -> {
-            SignedRowLedger.Applied applied = ledger.apply(h, key, stamp, deleted, rows, route, cause, receivedAt, now);
-            alsoInTransaction.run(h, now);
-            return applied;
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return jdbi.inTransaction(h -> {
+                    SignedRowLedger.Applied applied = ledger.apply(h, key, stamp, deleted, rows, route, cause, receivedAt, now);
+                    alsoInTransaction.run(h, now);
+                    return applied;
+                });
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                // Two first reads of one record (a webhook's and a backfill's) both found no ledger entry to lock and
+                // both inserted one: the loser rolled back whole, and applies again against the winner's entry.
+                if (attempt >= 3 || !(e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState()))) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Row values as the JSON Power BI receives, read back through the same mapper the ledger uses. */

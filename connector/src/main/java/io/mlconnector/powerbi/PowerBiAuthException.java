@@ -67,8 +67,15 @@ public final class PowerBiAuthException extends RuntimeException {
     }
 
     public static PowerBiAuthException unreachable(String authority, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertPathBuilderException) {
+                return new PowerBiAuthException("could not get a Power BI token from " + authority + ": its TLS certificate"
+                        + " is not trusted — set powerbi.trusted-certificate-pem to its CA certificate (a PEM file; mlc sim"
+                        + " writes the Entra simulator's and prints its path)", null, null, cause);
+            }
+        }
         return new PowerBiAuthException("could not get a Power BI token from " + authority + ": " + cause
-                + " — check powerbi.authority-host, the network, and powerbi.trusted-certificate if the authority "
+                + " — check powerbi.authority-host, the network, and powerbi.trusted-certificate-pem if the authority "
                 + "uses a private certificate", null, null, cause);
     }
 

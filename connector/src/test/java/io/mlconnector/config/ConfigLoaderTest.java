@@ -150,7 +150,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse(MINIMAL_YAML.replace("  workspace-id: ws-1\n", ""), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("powerbi.workspace-id: missing. Set it in ml-connector.yaml or ML_CONNECTOR_POWERBI_WORKSPACE_ID"
-                        + " (the id of the Power BI workspace the service principal is a Member of).");
+                        + " (the id of the Power BI workspace the service principal is a Member (or Contributor) of:"
+                        + " the part after /groups/ in the workspace's URL in app.powerbi.com).");
     }
 
     @Test
@@ -226,5 +227,19 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("nope.yaml: cannot be read");
+    }
+
+    @Test
+    void aMissingOrNonPemCertificateFileIsNamedByItsKey(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nowhere.pem");
+        Path notPem = Files.writeString(dir.resolve("cert.pem"), "just text\n");
+
+        assertThatThrownBy(() -> loader.parse(MINIMAL_YAML + "  trusted-certificate-pem: " + missing + "\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("powerbi.trusted-certificate-pem: no file at " + missing.toAbsolutePath() + ". Point it at the CA"
+                        + " certificate (PEM) to trust (mlc sim writes the Entra simulator's and prints its path), or remove the key.");
+        assertThatThrownBy(() -> loader.parse(MINIMAL_YAML + "  trusted-certificate-pem: " + notPem + "\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("powerbi.trusted-certificate-pem: " + notPem.toAbsolutePath() + " holds no PEM certificate");
     }
 }

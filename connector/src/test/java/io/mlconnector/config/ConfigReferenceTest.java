@@ -25,4 +25,11 @@ class ConfigReferenceTest {
         ConfigKeys.ALL.forEach(key -> assertThat(markdown).contains("`" + key.key() + "`", "`" + key.envName() + "`"));
         assertThat(markdown).contains("| `powerbi.workspace-id` | `ML_CONNECTOR_POWERBI_WORKSPACE_ID` | text | **required** |");
     }
+
+    @Test
+    void everyTableRowHasFiveCells() {
+        // An unescaped '|' in a type or meaning (log.format's "text | json" once) splits a row into more cells.
+        ConfigReference.markdown().lines().filter(line -> line.startsWith("|")).forEach(line -> assertThat(
+                line.replace("\\|", "").chars().filter(c -> c == '|').count()).as(line).isEqualTo(6));
+    }
 }
