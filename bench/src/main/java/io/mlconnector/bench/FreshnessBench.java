@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FreshnessBench {
 
-    record Point(double eventsPerSecond, int changes, Freshness.Result result, int activeTables, Duration quotaBound) {}
+    record Point(int askedPerSecond, double eventsPerSecond, int changes, Freshness.Result result, int activeTables, Duration quotaBound) {}
 
     /** Power BI's documented POST rows limit per dataset (reference powerbi-api.md §4). */
     static final int POSTS_PER_MINUTE = 120;
@@ -79,7 +79,7 @@ final class FreshnessBench {
                         }
                     }
                 }
-                Point point = new Point(changes.size() / (double) each.toSeconds(), changes.size(),
+                Point point = new Point(rate, changes.size() / (double) each.toSeconds(), changes.size(),
                         Freshness.measure(changes, arrivals), activeTables.size(),
                         Freshness.quotaBound(activeTables.size(), POSTS_PER_MINUTE));
                 System.out.printf("  %d/s asked, %.1f changes/s: p50 %d ms, p99 %d ms, max %d ms (%d without rows); %d tables, quota bound %d ms%n",
