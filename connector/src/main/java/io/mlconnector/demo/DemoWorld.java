@@ -388,7 +388,7 @@ public final class DemoWorld implements AutoCloseable {
     }
 
     /** A loopback port free right now (a small race with other processes, as for any test server). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -85,6 +85,19 @@ public final class BusinessGenerator implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Creates {@code n} invoices of 1–4 lines each in one business and nothing else: a backlog for a backfill to
+     * read (the benchmarks). Returns their ids.
+     */
+    public synchronized List<Long> createInvoices(String accountId, int n) {
+        Actor actor = ownerActor(accountId);
+        List<Long> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(id(createInvoice(accountId, actor)));
+        }
+        return ids;
+    }
+
     /** Runs {@code stepsPerTick} steps every {@code interval} until {@link #stopTimer()}. */
     public synchronized void startTimer(Duration interval, int stepsPerTick) {
         stopTimer();

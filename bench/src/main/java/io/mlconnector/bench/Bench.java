@@ -1,0 +1,56 @@
+package io.mlconnector.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import io.mlconnector.app.Operations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** Small things every benchmark needs: pauses between samples and a process's resident memory. */
+final class Bench {
+    private Bench() {}
+
+    /** A pause between samples of something that has no event to wait on (a rate, a memory figure). */
+    static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Resident set size of a process in MiB, from {@code /proc/PID/status} (Linux). */
+    static OptionalLong rssMiB(long pid) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
+            return lines.stream().filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D+", "")) / 1024).findFirst();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty(); // the process is gone
+        }
+    }
+
+    /** Waits until nothing waits (no event to fetch, no row to push) for two seconds running. */
+    static Duration settle(Operations operations) {
+        Instant start = Instant.now();
+        Instant quietSince = null;
+        Instant deadline = start.plus(Duration.ofMinutes(5));
+        while (Instant.now().isBefore(deadline)) {
+            Operations.Status status = operations.status();
+            boolean idle = status.inboxPending() == 0 && status.outboxUnsent() == 0;
+            if (!idle) {
+                quietSince = null;
+            } else if (quietSince == null) {
+                quietSince = Instant.now();
+            } else if (Duration.between(quietSince, Instant.now()).toSeconds() >= 2) {
+                return Duration.between(start, quietSince);
+            }
+            Bench.pause(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException("the connector did not settle within 5 minutes");
+    }
+}
