@@ -224,6 +224,13 @@ public final class InboxQueue {
                     .bind("now", now)
                     .bindList("ids", coveredEventIds)
                     .execute();
+            // The rows just written carry when their oldest event arrived: freshness, once Power BI accepts them.
+            bindKey(handle.createUpdate("""
+                            UPDATE outbox_row SET event_received_at = (SELECT MIN(received_at) FROM inbox WHERE id IN (<ids>))
+                            WHERE tenant_id = :tenant_id AND object_type = :object_type AND object_id = :object_id
+                              AND batch_id IS NULL AND event_received_at IS NULL AND cause LIKE 'inbox:%'"""), claim.key())
+                    .bindList("ids", coveredEventIds)
+                    .execute();
         }
         bindHeld(handle.createUpdate("DELETE FROM inbox_work WHERE " + HELD), claim).execute();
     }

@@ -492,6 +492,20 @@ public final class Outbox {
                 .mapTo(java.time.OffsetDateTime.class).findFirst().map(java.time.OffsetDateTime::toInstant).orElse(null));
     }
 
+    /** When the oldest webhook event behind one record's rows in a batch arrived (rows of webhooks only). */
+    public record EventTime(String tenantId, Instant receivedAt) {}
+
+    /** Per record in the batch whose rows came from webhooks: its tenant and when its oldest event arrived. */
+    public List<EventTime> eventTimesOf(String batchId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT tenant_id, MIN(event_received_at) AS received_at FROM outbox_row
+                        WHERE batch_id = :batch AND event_received_at IS NOT NULL
+                        GROUP BY tenant_id, object_type, object_id""")
+                .bind("batch", batchId)
+                .map((rs, ctx) -> new EventTime(rs.getString(1), instant(rs, "received_at")))
+                .list());
+    }
+
     /** Batches whose POST has an unknown outcome right now (a crash, a timeout, a 5xx), waiting to be resolved. */
     public long postingBatchCount() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM outbox_batch WHERE state = 'posting'")
