@@ -35,7 +35,7 @@ public final class WaitingChanges {
     private Map<String, Instant> read(boolean unexplainedOnly, boolean routePaused) {
         Map<String, Instant> oldest = new HashMap<>();
         String inbox = "SELECT i.tenant_id, MIN(i.received_at) FROM inbox i WHERE i.processed_at IS NULL"
-                + (unexplainedOnly ? """
+                + (unexplainedOnly ? " " + """
                  AND i.tenant_id IN (SELECT tenant_id FROM tenant WHERE status = 'active')
                  AND NOT EXISTS (SELECT 1 FROM inbox_work w WHERE w.tenant_id = i.tenant_id AND w.object_type = i.object_type
                                  AND w.object_id = i.object_id AND w.dead_lettered_at IS NOT NULL)""" : "")
@@ -44,7 +44,7 @@ public final class WaitingChanges {
                 SELECT r.tenant_id, MIN(r.event_received_at) FROM outbox_row r
                 LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id
                 WHERE r.event_received_at IS NOT NULL AND (r.batch_id IS NULL OR b.state NOT IN ('sent', 'superseded', 'split'))"""
-                + (unexplainedOnly ? """
+                + (unexplainedOnly ? " " + """
                  AND (b.state IS NULL OR b.state <> 'quarantined')
                  AND r.table_name NOT IN (SELECT g.table_name FROM table_guard g WHERE g.route = r.route AND g.state = 'blocked')""" : "")
                 + " GROUP BY r.tenant_id";
