@@ -1,0 +1,95 @@
+package io.mlconnector.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mlconnector.alerts.AlertRules.Episode;
+import io.mlconnector.alerts.AlertRules.Kind;
+import io.mlconnector.pipeline.WaitingChanges;
+import io.mlconnector.store.Database;
+import io.mlconnector.store.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The alerts' store side on H2 and PostgreSQL: episodes kept across evaluations, and which waiting changes count. */
+class AlertStoreIT {
+    private static final Instant NOW = Instant.parse("2026-12-02T06:00:00Z");
+
+    @TempDir
+    Path dir;
+    Database database;
+
+    @AfterEach
+    void close() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private void open(String store) {
+        database = store.equals("h2") ? TestDatabases.h2(dir) : TestDatabases.postgres();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void episodesAreReplacedAndReadBack(String store) {
+        open(store);
+        AlertEpisodes episodes = new AlertEpisodes(database.jdbi());
+        assertThat(episodes.load()).isEmpty();
+        Episode fired = new Episode(Kind.TABLE_BLOCKED, "payments", "blocked", "mlc dataset sync", NOW, NOW.plusSeconds(1));
+        Episode waiting = new Episode(Kind.CONTROL_TOTALS, "invoices/acme", "differ", null, NOW, null);
+        episodes.save(Map.of("table_blocked:payments", fired, "control_totals:invoices/acme", waiting));
+        assertThat(episodes.load()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("table_blocked:payments", fired, "control_totals:invoices/acme", waiting));
+        episodes.save(Map.of("control_totals:invoices/acme", waiting));
+        assertThat(episodes.load()).containsOnlyKeys("control_totals:invoices/acme");
+        episodes.save(Map.of());
+        assertThat(episodes.load()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void waitingChangesLeaveOutThoseAnotherAlertExplains(String store) {
+        open(store);
+        database.jdbi().useHandle(h -> {
+            for (String[] tenant : new String[][] {{"acme", "active"}, {"globex", "needs_reauthorization"}}) {
+                h.createUpdate("INSERT INTO tenant (tenant_id, business_id, business_uuid, business_name, status, created_at,"
+                                + " updated_at) VALUES (:id, 1, :id, :id, :status, :now, :now)")
+                        .bind("id", tenant[0]).bind("status", tenant[1]).bind("now", NOW).execute();
+            }
+            // Events waiting in the inbox: acme's since 06:00, globex's (needs re-authorization) since 05:50.
+            inbox(h, "acme", NOW);
+            inbox(h, "globex", NOW.minus(Duration.ofMinutes(10)));
+            // A row of acme's waiting for a blocked table since 05:55; one of a table that is fine since 05:58.
+            h.createUpdate("INSERT INTO table_guard (route, table_name, state, checked_at) VALUES ('default', 'payments', 'blocked', :now)")
+                    .bind("now", NOW).execute();
+            outboxRow(h, "acme", "payments", NOW.minus(Duration.ofMinutes(5)));
+            outboxRow(h, "acme", "invoices", NOW.minus(Duration.ofMinutes(2)));
+        });
+        WaitingChanges waiting = new WaitingChanges(database.jdbi());
+        assertThat(waiting.oldestByTenant()).containsOnly(Map.entry("acme", NOW.minus(Duration.ofMinutes(5))),
+                Map.entry("globex", NOW.minus(Duration.ofMinutes(10))));
+        assertThat(waiting.oldestUnexplainedByTenant(false)).as("not globex, not the blocked table's row")
+                .containsOnly(Map.entry("acme", NOW.minus(Duration.ofMinutes(2))));
+        assertThat(waiting.oldestUnexplainedByTenant(true)).as("route paused: the outbox is explained")
+                .containsOnly(Map.entry("acme", NOW));
+    }
+
+    private static void inbox(org.jdbi.v3.core.Handle h, String tenant, Instant at) {
+        h.createUpdate("INSERT INTO inbox (received_at, tenant_id, uri_token, event_name, object_type, object_id, fields_json)"
+                        + " VALUES (:at, :tenant, 'tok', 'invoice.update', 'invoice', '1', '{}')")
+                .bind("at", at).bind("tenant", tenant).execute();
+    }
+
+    private static void outboxRow(org.jdbi.v3.core.Handle h, String tenant, String table, Instant received) {
+        h.createUpdate("INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key, sign,"
+                        + " values_json, cause, created_at, event_received_at)"
+                        + " VALUES ('default', :table, :tenant, 'invoice', '1', 'k', 1, '{}', 'inbox:1-1', :now, :received)")
+                .bind("table", table).bind("tenant", tenant).bind("now", NOW).bind("received", received).execute();
+    }
+}
