@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  * freshness objective for no reason another alert names.
  */
 public final class AlertConditions {
+    /** How long quarantined rows may wait while the pusher finds out whether their table, not they, is wrong. */
+    static final Duration QUARANTINE_UNDECIDED = Duration.ofMinutes(10);
     static final String CONNECT_FIX = "mlc connect freshbooks, then open the link and sign in as the business's owner";
 
     /** What was observed: the conditions, and the keys whose state could not be told (control totals not compared). */
@@ -97,11 +99,11 @@ public final class AlertConditions {
                     + (deadLetters == 1 ? " was" : "s were") + " dead-lettered after repeated failed fetches (mlc status lists them)",
                     "fix the cause, then mlc replay --dead-letters"));
         }
-        int quarantined = outbox.quarantined().size();
+        long quarantined = outbox.settledQuarantineCount(route, clock.instant().minus(QUARANTINE_UNDECIDED));
         if (quarantined > 0) {
             conditions.add(new Condition(Kind.QUARANTINE, route, quarantined + " row"
                     + (quarantined == 1 ? " was" : "s were") + " refused by Power BI and quarantined (mlc status lists them)",
-                    "fix the cause, then mlc replay BATCH_ID")); 
+                    "fix the cause, then mlc replay BATCH_ID"));
         }
 
         for (ControlTotals.Result result : controlTotals.latest()) {

@@ -83,8 +83,6 @@ public final class Connector implements AutoCloseable {
     public static final String ROUTE = "default";
     /** Power BI refuses a request over 16 MB (powerbi-api.md §4); a batch's JSON stays under this. */
     static final long MAX_BATCH_BYTES = 15_000_000;
-    /** How long rows must stay quarantined before the quarantine alert fires. */
-    static final Duration QUARANTINE_HOLD = Duration.ofMinutes(1);
 
     private final Database database;
     private final ExecutorService background;
@@ -245,9 +243,7 @@ public final class Connector implements AutoCloseable {
         AlertSender sender = new AlertSender(settings.webhookUrl(), config.cluster().instanceId(),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), json, Duration.ofSeconds(1),
                 Duration.ofMinutes(1), 8);
-        // A bisection that ends in a blocked table quarantines a few rows for seconds, then puts them back: not an alert.
-        AlertRules rules = new AlertRules(Map.of(AlertRules.Kind.CONTROL_TOTALS, settings.controlTotalsGrace(),
-                AlertRules.Kind.QUARANTINE, QUARANTINE_HOLD));
+        AlertRules rules = new AlertRules(Map.of(AlertRules.Kind.CONTROL_TOTALS, settings.controlTotalsGrace()));
         return new AlertMonitor(conditions, new AlertEpisodes(database.jdbi()), rules, sender,
                 new LeaseHolder(leases, AlertMonitor.LEASE), clock).start(settings.checkInterval());
     }

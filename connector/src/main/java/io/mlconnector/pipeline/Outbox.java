@@ -471,6 +471,21 @@ public final class Outbox {
         });
     }
 
+    /**
+     * Quarantined rows whose fault is settled as theirs: their table accepted a POST since (the pusher's streak of
+     * one-row refusals ended, so the table is fine), or they have waited since before {@code undecidedSince}. Rows
+     * quarantined while a wrong table is being found out are not counted: the table gets blocked and takes them back.
+     */
+    public long settledQuarantineCount(String route, Instant undecidedSince) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM outbox_batch q
+                        WHERE q.route = :route AND q.state = 'quarantined'
+                          AND (q.next_attempt_at < :undecidedSince OR EXISTS (
+                                SELECT 1 FROM outbox_batch s WHERE s.route = q.route AND s.table_name = q.table_name
+                                AND s.state = 'sent' AND s.sent_at >= q.next_attempt_at))""")
+                .bind("route", route).bind("undecidedSince", undecidedSince).mapTo(Long.class).one());
+    }
+
     public List<Batch> quarantined() {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM outbox_batch WHERE state = 'quarantined' ORDER BY seq")

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlconnector.alerts.AlertRules.Episode;
 import io.mlconnector.alerts.AlertRules.Kind;
+import io.mlconnector.pipeline.Outbox;
+import io.mlconnector.pipeline.PipelineJson;
 import io.mlconnector.pipeline.WaitingChanges;
 import io.mlconnector.store.Database;
 import io.mlconnector.store.TestDatabases;
@@ -78,6 +80,32 @@ class AlertStoreIT {
                 .containsOnly(Map.entry("acme", NOW.minus(Duration.ofMinutes(2))));
         assertThat(waiting.oldestUnexplainedByTenant(true)).as("route paused: the outbox is explained")
                 .containsOnly(Map.entry("acme", NOW));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void quarantinedRowsCountOnceTheirTableAcceptedRowsSinceOrTheyWaitedTooLong(String store) {
+        open(store);
+        Outbox outbox = new Outbox(database, PipelineJson.mapper());
+        Instant quarantinedAt = NOW;
+        database.jdbi().useHandle(h -> batch(h, "q1", "payments", "quarantined", quarantinedAt, null));
+        assertThat(outbox.settledQuarantineCount("default", NOW.minus(Duration.ofMinutes(10))))
+                .as("undecided: the table may be what is wrong").isZero();
+        database.jdbi().useHandle(h -> batch(h, "s1", "invoices", "sent", NOW, NOW.plusSeconds(5)));
+        assertThat(outbox.settledQuarantineCount("default", NOW.minus(Duration.ofMinutes(10))))
+                .as("another table's acceptance settles nothing").isZero();
+        assertThat(outbox.settledQuarantineCount("default", NOW.plusSeconds(1))).as("waited too long").isEqualTo(1);
+        database.jdbi().useHandle(h -> batch(h, "s2", "payments", "sent", NOW, NOW.plusSeconds(5)));
+        assertThat(outbox.settledQuarantineCount("default", NOW.minus(Duration.ofMinutes(10))))
+                .as("its table accepted rows since: the rows are at fault").isEqualTo(1);
+        assertThat(outbox.settledQuarantineCount("other", NOW.plusSeconds(1))).isZero();
+    }
+
+    private static void batch(org.jdbi.v3.core.Handle h, String id, String table, String state, Instant at, Instant sentAt) {
+        h.createUpdate("INSERT INTO outbox_batch (batch_id, route, table_name, row_count, state, attempts, next_attempt_at,"
+                        + " pushed_at, created_at, sent_at, first_row_id) VALUES (:id, 'default', :table, 1, :state, 1, :at, :at, :at,"
+                        + " :sentAt, 0)")
+                .bind("id", id).bind("table", table).bind("state", state).bind("at", at).bind("sentAt", sentAt).execute();
     }
 
     private static void inbox(org.jdbi.v3.core.Handle h, String tenant, Instant at) {
