@@ -40,14 +40,16 @@ public final class WaitingChanges {
                  AND NOT EXISTS (SELECT 1 FROM inbox_work w WHERE w.tenant_id = i.tenant_id AND w.object_type = i.object_type
                                  AND w.object_id = i.object_id AND w.dead_lettered_at IS NOT NULL)""" : "")
                 + " GROUP BY i.tenant_id";
-        String outbox = """
-                SELECT r.tenant_id, MIN(r.event_received_at) FROM outbox_row r
-                LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id
-                WHERE r.event_received_at IS NOT NULL AND (r.batch_id IS NULL OR b.state NOT IN ('sent', 'superseded', 'split'))"""
-                + (unexplainedOnly ? " " + """
-                 AND (b.state IS NULL OR b.state <> 'quarantined')
-                 AND r.table_name NOT IN (SELECT g.table_name FROM table_guard g WHERE g.route = r.route AND g.state = 'blocked')""" : "")
-                + " GROUP BY r.tenant_id";
+        // Unbatched rows, then rows of open batches: two index lookups (batch_id; state), never a scan of sent rows.
+        String notBlocked = unexplainedOnly ? " AND r.table_name NOT IN (SELECT g.table_name FROM table_guard g"
+                + " WHERE g.route = r.route AND g.state = 'blocked')" : "";
+        String outbox = "SELECT tenant_id, MIN(event_received_at) FROM ("
+                + "SELECT r.tenant_id, r.event_received_at FROM outbox_row r"
+                + " WHERE r.batch_id IS NULL AND r.event_received_at IS NOT NULL" + notBlocked
+                + " UNION ALL SELECT r.tenant_id, r.event_received_at FROM outbox_batch b JOIN outbox_row r ON r.batch_id = b.batch_id"
+                + " WHERE b.state NOT IN ('sent', 'superseded', 'split'" + (unexplainedOnly ? ", 'quarantined'" : "") + ")"
+                + " AND r.event_received_at IS NOT NULL" + notBlocked
+                + ") waiting GROUP BY tenant_id";
         jdbi.useHandle(h -> {
             collect(h.createQuery(inbox).map((rs, ctx) -> Map.entry(rs.getString(1), time(rs.getObject(2, OffsetDateTime.class))))
                     .list(), oldest);

@@ -70,14 +70,21 @@ class AlertStoreIT {
             // A row of acme's waiting for a blocked table since 05:55; one of a table that is fine since 05:58.
             h.createUpdate("INSERT INTO table_guard (route, table_name, state, checked_at) VALUES ('default', 'payments', 'blocked', :now)")
                     .bind("now", NOW).execute();
-            outboxRow(h, "acme", "payments", NOW.minus(Duration.ofMinutes(5)));
-            outboxRow(h, "acme", "invoices", NOW.minus(Duration.ofMinutes(2)));
+            outboxRow(h, "acme", "payments", NOW.minus(Duration.ofMinutes(5)), null);
+            outboxRow(h, "acme", "invoices", NOW.minus(Duration.ofMinutes(2)), null);
+            // In batches: one being posted since 05:57, one quarantined since 05:51, one sent (05:40: not waiting).
+            batch(h, "open", "invoices", "posting", NOW, null);
+            batch(h, "bad", "invoices", "quarantined", NOW, null);
+            batch(h, "done", "invoices", "sent", NOW, NOW);
+            outboxRow(h, "acme", "invoices", NOW.minus(Duration.ofMinutes(3)), "open");
+            outboxRow(h, "acme", "invoices", NOW.minus(Duration.ofMinutes(9)), "bad");
+            outboxRow(h, "acme", "invoices", NOW.minus(Duration.ofMinutes(20)), "done");
         });
         WaitingChanges waiting = new WaitingChanges(database.jdbi());
-        assertThat(waiting.oldestByTenant()).containsOnly(Map.entry("acme", NOW.minus(Duration.ofMinutes(5))),
+        assertThat(waiting.oldestByTenant()).containsOnly(Map.entry("acme", NOW.minus(Duration.ofMinutes(9))),
                 Map.entry("globex", NOW.minus(Duration.ofMinutes(10))));
-        assertThat(waiting.oldestUnexplainedByTenant(false)).as("not globex, not the blocked table's row")
-                .containsOnly(Map.entry("acme", NOW.minus(Duration.ofMinutes(2))));
+        assertThat(waiting.oldestUnexplainedByTenant(false)).as("not globex, not the blocked table's or quarantined rows")
+                .containsOnly(Map.entry("acme", NOW.minus(Duration.ofMinutes(3))));
         assertThat(waiting.oldestUnexplainedByTenant(true)).as("route paused: the outbox is explained")
                 .containsOnly(Map.entry("acme", NOW));
     }
@@ -114,10 +121,11 @@ class AlertStoreIT {
                 .bind("at", at).bind("tenant", tenant).execute();
     }
 
-    private static void outboxRow(org.jdbi.v3.core.Handle h, String tenant, String table, Instant received) {
+    private static void outboxRow(org.jdbi.v3.core.Handle h, String tenant, String table, Instant received, String batch) {
         h.createUpdate("INSERT INTO outbox_row (route, table_name, tenant_id, object_type, object_id, row_key, sign,"
-                        + " values_json, cause, created_at, event_received_at)"
-                        + " VALUES ('default', :table, :tenant, 'invoice', '1', 'k', 1, '{}', 'inbox:1-1', :now, :received)")
-                .bind("table", table).bind("tenant", tenant).bind("now", NOW).bind("received", received).execute();
+                        + " values_json, cause, created_at, event_received_at, batch_id)"
+                        + " VALUES ('default', :table, :tenant, 'invoice', '1', 'k', 1, '{}', 'inbox:1-1', :now, :received, :batch)")
+                .bind("table", table).bind("tenant", tenant).bind("now", NOW).bind("received", received)
+                .bind("batch", batch).execute();
     }
 }
