@@ -3,7 +3,17 @@ package io.mlconnector.app;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mlconnector.alerts.AlertConditions;
+import io.mlconnector.alerts.AlertEpisodes;
+import io.mlconnector.alerts.AlertMonitor;
+import io.mlconnector.alerts.AlertRules;
+import io.mlconnector.alerts.AlertSender;
 import io.mlconnector.cluster.LeaseHolder;
+import io.mlconnector.metrics.ConnectorMetrics;
+import io.mlconnector.metrics.PipelineReadings;
+import io.mlconnector.pipeline.WaitingChanges;
+import io.mlconnector.web.Readiness;
+import io.mlconnector.web.ReadyRoutes;
 import io.mlconnector.cluster.Leases;
 import io.mlconnector.config.ConnectorConfig;
 import io.mlconnector.freshbooks.CallbackRegistrar;
@@ -57,6 +67,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,9 +93,13 @@ public final class Connector implements AutoCloseable {
     private final Pusher pusher;
     private final SweepScheduler sweeps;
     private final Operations operations;
+    /** Alerts and metrics: closed before the workers. */
+    private final List<AutoCloseable> observers;
 
     private Connector(Database database, ExecutorService background, InboxWriter inboxWriter, ConnectorApp app,
-                      ConnectorApp admin, WebhookWorker worker, Pusher pusher, SweepScheduler sweeps, Operations operations) {
+                      ConnectorApp admin, WebhookWorker worker, Pusher pusher, SweepScheduler sweeps, Operations operations,
+                      List<AutoCloseable> observers) {
+        this.observers = observers;
         this.database = database;
         this.background = background;
         this.inboxWriter = inboxWriter;
@@ -99,6 +115,7 @@ public final class Connector implements AutoCloseable {
     public static Connector start(ConnectorConfig config, Clock clock) {
         JsonMapper json = PipelineJson.mapper();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ConnectorMetrics metrics = new ConnectorMetrics(meters); // JVM meters now; store gauges once the store is open
         // Refusals first (a store that loses commits, a keyset that is not the store's), before anything runs.
         Database database = Database.open(config.store());
         SecretBox secrets;
@@ -123,14 +140,14 @@ public final class Connector implements AutoCloseable {
         FreshBooksOAuthClient oauth = new FreshBooksOAuthClient(fb.authBaseUrl(), fb.apiBaseUrl(), fb.clientId(),
                 fb.clientSecret(), fb.redirectUri(), fb.scopes(), clock);
         FreshBooksApiClient api = new FreshBooksApiClient(http, fb.apiBaseUrl(), Duration.ofSeconds(30), json);
-        TenantTokens tokens = new TenantTokens(grants, tenants, oauth, clock);
+        TenantTokens tokens = new TenantTokens(grants, tenants, oauth, clock, metrics.tokenRefreshes("freshbooks"));
         WebhookSubscriptions subscriptions = new WebhookSubscriptions(callbacks, new CallbackRegistrar(api, json), tokens,
                 config.server().publicBaseUrl(), background);
         Onboarding onboarding = new Onboarding(oauth, api, tenants, tokens);
 
         // Power BI side
         ConnectorConfig.PowerBi pbi = config.powerbi();
-        PowerBiConnection powerBiSide = PowerBiConnection.from(pbi, clock);
+        PowerBiConnection powerBiSide = PowerBiConnection.from(pbi, clock, metrics.tokenRefreshes("powerbi"));
         PushDatasetClient powerBi = powerBiSide.client();
         DatasetModel model = powerBiSide.model();
         DatasetProvisioner provisioner = powerBiSide.provisioner(); // used by the pusher, not at start-up
@@ -143,7 +160,7 @@ public final class Connector implements AutoCloseable {
         InboxQueue queue = new InboxQueue(database, pipe.coalesceWindow(), pipe.coalesceWindow().multipliedBy(10));
         FetchStamps fetchStamps = new FetchStamps(database.jdbi(), database.dialect());
         RecordFetcher fetcher = new RecordFetcher(api, tokens, fetchStamps);
-        WebhookWorker worker = new WebhookWorker(queue, key -> fetcher.fetch(key, null), applier, ROUTE, clock,
+        WebhookWorker worker = new WebhookWorker(queue, metrics.meter((WebhookWorker.Fetch) key -> fetcher.fetch(key, null)), applier, ROUTE, clock,
                 new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random),
                 new WebhookWorker.Claims(config.cluster().instanceId(), config.cluster().leaseDuration(),
                         pipe.deadLetterAfter()), 4);
@@ -152,11 +169,12 @@ public final class Connector implements AutoCloseable {
         PushRoutes routes = new PushRoutes(database.jdbi());
         Leases leases = new Leases(database.jdbi(), config.cluster().instanceId(), config.cluster().leaseDuration());
         SchemaGuard guard = new SchemaGuard(database.jdbi(), ROUTE, clock, Duration.ofSeconds(30));
-        Pusher pusher = new Pusher(outbox, rebuilds, routes, powerBi, provisioner, model, guard,
+        Pusher pusher = new Pusher(outbox, rebuilds, routes, metrics.meter(powerBi), provisioner, model, guard,
                 new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), clock),
                 new RetryBackoff(Duration.ofMillis(500), Duration.ofMinutes(2), random),
                 new Pusher.Target(ROUTE, pbi.workspaceId(), pbi.clientId()), clock, pipe.maxBatchRows(), MAX_BATCH_BYTES,
-                new LeaseHolder(leases, Pusher.leaseName(ROUTE)), new DimensionTables(database.jdbi(), pipe.dimensionRefreshInterval()));
+                new LeaseHolder(leases, Pusher.leaseName(ROUTE)), new DimensionTables(database.jdbi(), pipe.dimensionRefreshInterval()),
+                metrics.pushObserver(outbox));
         Sweeper sweeper = new Sweeper(api, tokens, fetchStamps, applier, ROUTE);
         RetentionTask retention = new RetentionTask(database.jdbi(), clock, pipe.retention()); // started and closed with sweeps
         ControlTotals controlTotals = new ControlTotals(database.jdbi(), json, powerBi, routes, tenants, model,
@@ -182,8 +200,8 @@ public final class Connector implements AutoCloseable {
             admin = new ConnectorApp(config.admin().bindHost(), config.admin().port(), List.of(
                     new AdminAuth(config.admin().token()),
                     new ApiRoutes(operations, meters, publicUrl, config.admin().connectLinkLifetime()),
-                    new StatusPageRoutes(operations, new io.mlconnector.status.RecentActivity(database.jdbi(), clock))),
-                    json).start();
+                    new StatusPageRoutes(operations, new io.mlconnector.status.RecentActivity(database.jdbi(), clock)),
+                    new ReadyRoutes(readiness(database, secrets, worker, pusher, routes))), json).start();
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -194,10 +212,42 @@ public final class Connector implements AutoCloseable {
                 .description("Records no longer fetched after pipeline.dead-letter-after failures; mlc status lists them")
                 .register(meters);
         FreshBooksReachability.warnInBackgroundIfUnreachable(config.freshbooks().apiBaseUrl());
+        WaitingChanges waiting = new WaitingChanges(database.jdbi());
+        metrics.registerStoreGauges(new PipelineReadings(queue, outbox, tenants, guard, waiting), clock);
         worker.start(Duration.ofMillis(200));
         pusher.start();
         sweeps.start();
-        return new Connector(database, background, inboxWriter, app, admin, worker, pusher, sweeps, operations);
+        AlertMonitor alerts = startAlerts(config, clock, json, database, leases, new AlertConditions(tenants, guard, routes,
+                ROUTE, queue, outbox, controlTotals, waiting, config.alerts().freshnessObjective(), clock));
+        return new Connector(database, background, inboxWriter, app, admin, worker, pusher, sweeps, operations,
+                List.of(alerts, metrics));
+    }
+
+    /** {@code GET /ready}'s checks (issue 12): store, workers, keyset, Power BI route. */
+    private static Readiness readiness(Database database, SecretBox secrets, WebhookWorker worker, Pusher pusher,
+                                       PushRoutes routes) {
+        return new Readiness(List.of(
+                new Readiness.Check("store", () -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1")
+                        .mapTo(Integer.class).one()) == 1 ? Optional.empty() : Optional.of("the store does not answer")),
+                new Readiness.Check("workers", () -> !worker.running(Duration.ofSeconds(30))
+                        ? Optional.of("the webhook worker has not dispatched for 30 s")
+                        : !pusher.running() ? Optional.of("the pusher's thread is not running") : Optional.empty()),
+                new Readiness.Check("keyset", () -> StoreKeyset.stillDecrypts(database, secrets) ? Optional.empty()
+                        : Optional.of("the secrets keyset does not decrypt the store's key-check value (secrets.keyset-path)")),
+                new Readiness.Check("powerbi_route", () -> routes.find(ROUTE).filter(PushRoutes.Route::paused)
+                        .map(r -> "paused: " + r.pausedReason() + "; fix: " + r.pausedFix()))));
+    }
+
+    /** Alerts (issue 12): evaluated on the one instance holding the {@code alerts} lease, from the store. */
+    private static AlertMonitor startAlerts(ConnectorConfig config, Clock clock, JsonMapper json, Database database,
+                                            Leases leases, AlertConditions conditions) {
+        ConnectorConfig.Alerts settings = config.alerts();
+        AlertSender sender = new AlertSender(settings.webhookUrl(), config.cluster().instanceId(),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), json, Duration.ofSeconds(1),
+                Duration.ofMinutes(1), 8);
+        AlertRules rules = new AlertRules(Map.of(AlertRules.Kind.CONTROL_TOTALS, settings.controlTotalsGrace()));
+        return new AlertMonitor(conditions, new AlertEpisodes(database.jdbi()), rules, sender,
+                new LeaseHolder(leases, AlertMonitor.LEASE), clock).start(settings.checkInterval());
     }
 
     /** What to alert on at the Power BI end: a paused route, rows quarantined, outcomes being found out. */
@@ -232,6 +282,13 @@ public final class Connector implements AutoCloseable {
     public void close() {
         app.close();
         admin.close();
+        for (AutoCloseable observer : observers) {
+            try {
+                observer.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }
         inboxWriter.close();
         worker.close();
         pusher.close();

@@ -96,7 +96,16 @@ public final class ConfigKeys {
             optional("cluster.lease-duration", DURATION, "30s",
                     "How long an instance owns a job (such as the push stream to Power BI) unless it renews it; another instance takes over after that."),
 
-            optional("log.format", LOG_FORMAT, "text", "Log output: text (human-readable) or json (one JSON object per line)."));
+            optional("log.format", LOG_FORMAT, "text", "Log output: text (human-readable) or json (one JSON object per line)."),
+
+            optional("alerts.webhook-url", SECRET, null,
+                    "Optional incoming webhook (Slack, Microsoft Teams, or any JSON receiver) that gets a POST for each alert and each resolved alert; its body has a text field and the alert's fields. Treated as a secret (such URLs carry one). Alerts are logged either way."),
+            optional("alerts.freshness-objective", DURATION, "60s",
+                    "How old the oldest change not yet in Power BI (from the webhook's arrival) may get before the freshness alert fires."),
+            optional("alerts.control-totals-grace", DURATION, "30m",
+                    "How long a table's control totals may differ from Power BI's before the alert fires (a rebuild usually repairs it sooner)."),
+            optional("alerts.check-interval", DURATION, "15s",
+                    "How often one instance of the cluster evaluates the alert conditions from the store."));
 
     private ConfigKeys() {
     }

@@ -203,7 +203,9 @@ public final class ConfigLoader {
         var cluster = new ConnectorConfig.Cluster(instanceId != null ? instanceId : defaultInstanceId(),
                 v.duration("cluster.lease-duration"));
         var log = new ConnectorConfig.Log(v.logFormat("log.format"));
-        return new ConnectorConfig(server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log);
+        var alerts = new ConnectorConfig.Alerts(v.secretUrl("alerts.webhook-url"), v.duration("alerts.freshness-objective"),
+                v.duration("alerts.control-totals-grace"), v.duration("alerts.check-interval"));
+        return new ConnectorConfig(server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log, alerts);
     }
 
     /** Loopback by its text only (no name lookup): localhost, 127.x.x.x or ::1. */
@@ -325,6 +327,26 @@ public final class ConfigLoader {
                 // reported below
             }
             bad(key, "must be an absolute http(s) URL such as https://host.example.com");
+            return null;
+        }
+
+        /** An http(s) URL kept secret: a bad value is not echoed back. */
+        URI secretUrl(String name) {
+            ConfigKey key = key(name);
+            String text = emptyToNull(textOf(key));
+            if (text == null) {
+                return null;
+            }
+            try {
+                URI uri = new URI(text);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            bad(key, "must be an absolute http(s) URL such as https://hooks.slack.com/services/...");
             return null;
         }
 

@@ -12,9 +12,15 @@ import java.util.Objects;
  * Secrets are masked in every {@code toString}.
  */
 public record ConnectorConfig(Server server, Admin admin, Store store, Secrets secrets, FreshBooks freshbooks, PowerBi powerbi,
-                              Pipeline pipeline, Cluster cluster, Log log) {
+                              Pipeline pipeline, Cluster cluster, Log log, Alerts alerts) {
 
     static final String MASK = "****";
+
+    /** Without the {@code alerts.*} keys: their defaults. */
+    public ConnectorConfig(Server server, Admin admin, Store store, Secrets secrets, FreshBooks freshbooks, PowerBi powerbi,
+                           Pipeline pipeline, Cluster cluster, Log log) {
+        this(server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log, Alerts.DEFAULTS);
+    }
 
     public ConnectorConfig {
         Objects.requireNonNull(server, "server");
@@ -26,6 +32,7 @@ public record ConnectorConfig(Server server, Admin admin, Store store, Secrets s
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(alerts, "alerts");
     }
 
     /**
@@ -136,6 +143,26 @@ public record ConnectorConfig(Server server, Admin admin, Store store, Secrets s
      * @param leaseDuration how long a lease (such as a route's push stream) lasts unless its owner renews it
      */
     public record Cluster(String instanceId, Duration leaseDuration) {}
+
+    /**
+     * Alerts (issue 12; docs/operations.md).
+     *
+     * @param webhookUrl         where each alert and each resolution is POSTed as JSON, or {@code null}: logged only
+     * @param freshnessObjective how old the oldest change not yet in Power BI may get
+     * @param controlTotalsGrace how long control totals may differ before the alert fires
+     * @param checkInterval      how often the conditions are evaluated
+     */
+    public record Alerts(java.net.URI webhookUrl, Duration freshnessObjective, Duration controlTotalsGrace,
+                         Duration checkInterval) {
+        public static final Alerts DEFAULTS = new Alerts(null, Duration.ofSeconds(60), Duration.ofMinutes(30),
+                Duration.ofSeconds(15));
+
+        @Override
+        public String toString() { // a Slack or Teams webhook URL is a secret
+            return "Alerts[webhookUrl=" + (webhookUrl == null ? null : MASK) + ", freshnessObjective=" + freshnessObjective
+                    + ", controlTotalsGrace=" + controlTotalsGrace + ", checkInterval=" + checkInterval + "]";
+        }
+    }
 
     /** Log output format. */
     public record Log(LogFormat format) {}

@@ -6,6 +6,7 @@ import io.mlconnector.store.Tenant;
 import io.mlconnector.store.Tenant.TenantStatus;
 import io.mlconnector.store.TenantRepository;
 import io.mlconnector.store.TokenGrant;
+import io.mlconnector.metrics.TokenRefreshes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +36,16 @@ public final class TenantTokens implements AccessTokens {
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** How long to wait for another instance's refresh of the same grant: its token call, and a margin to commit. */
     private final Duration lockWait;
+    private final TokenRefreshes refreshes;
 
     public TenantTokens(OAuthGrantRepository grants, TenantRepository tenants, FreshBooksOAuthClient oauth, Clock clock) {
+        this(grants, tenants, oauth, clock, TokenRefreshes.NONE);
+    }
+
+    /** @param refreshes told of each refresh token call and its outcome (metrics) */
+    public TenantTokens(OAuthGrantRepository grants, TenantRepository tenants, FreshBooksOAuthClient oauth, Clock clock,
+                        TokenRefreshes refreshes) {
+        this.refreshes = refreshes;
         this.grants = grants;
         this.tenants = tenants;
         this.oauth = oauth;
@@ -107,13 +116,19 @@ public final class TenantTokens implements AccessTokens {
             throw new InvalidGrantException("tenant " + tenantId + " needs reauthorization: " + tenant.statusReason());
         }
         try {
-            return oauth.refresh(current.refreshToken());
+            TokenGrant issued = oauth.refresh(current.refreshToken());
+            refreshes.refreshed();
+            return issued;
         } catch (InvalidGrantException e) {
+            refreshes.failed();
             // Under the lock nobody else can have rotated this version since we read it, so FreshBooks refused the
             // pair that is really stored: the grant is dead (a reconnect moves the version and is not touched).
             int marked = tenants.setStatusForGrant(grantId, current.version(), TenantStatus.NEEDS_REAUTHORIZATION,
                     "FreshBooks refused the refresh token (" + e.getMessage() + "); connect it again: mlc connect freshbooks, then open the link (/oauth/freshbooks/start?link=...)");
             log.error("grant {} ({} tenants) needs reauthorization: FreshBooks said {}", grantId, marked, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) { // FreshBooks unreachable or failing: tried again with the next fetch
+            refreshes.failed();
             throw e;
         }
     }

@@ -471,6 +471,21 @@ public final class Outbox {
         });
     }
 
+    /**
+     * Quarantined rows whose fault is settled as theirs: their table accepted a POST since (the pusher's streak of
+     * one-row refusals ended, so the table is fine), or they have waited since before {@code undecidedSince}. Rows
+     * quarantined while a wrong table is being found out are not counted: the table gets blocked and takes them back.
+     */
+    public long settledQuarantineCount(String route, Instant undecidedSince) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM outbox_batch q
+                        WHERE q.route = :route AND q.state = 'quarantined'
+                          AND (q.next_attempt_at < :undecidedSince OR EXISTS (
+                                SELECT 1 FROM outbox_batch s WHERE s.route = q.route AND s.table_name = q.table_name
+                                AND s.state = 'sent' AND s.sent_at >= q.next_attempt_at))""")
+                .bind("route", route).bind("undecidedSince", undecidedSince).mapTo(Long.class).one());
+    }
+
     public List<Batch> quarantined() {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM outbox_batch WHERE state = 'quarantined' ORDER BY seq")
@@ -490,6 +505,20 @@ public final class Outbox {
                         + " LEFT JOIN outbox_batch b ON r.batch_id = b.batch_id"
                         + " WHERE r.batch_id IS NULL OR b.state NOT IN ('sent', 'superseded', 'split')")
                 .mapTo(java.time.OffsetDateTime.class).findFirst().map(java.time.OffsetDateTime::toInstant).orElse(null));
+    }
+
+    /** When the oldest webhook event behind one record's rows in a batch arrived (rows of webhooks only). */
+    public record EventTime(String tenantId, Instant receivedAt) {}
+
+    /** Per record in the batch whose rows came from webhooks: its tenant and when its oldest event arrived. */
+    public List<EventTime> eventTimesOf(String batchId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT tenant_id, MIN(received_at) AS received_at FROM outbox_row
+                        WHERE batch_id = :batch AND received_at IS NOT NULL
+                        GROUP BY tenant_id, object_type, object_id""")
+                .bind("batch", batchId)
+                .map((rs, ctx) -> new EventTime(rs.getString(1), instant(rs, "received_at")))
+                .list());
     }
 
     /** Batches whose POST has an unknown outcome right now (a crash, a timeout, a 5xx), waiting to be resolved. */

@@ -77,6 +77,7 @@ public final class Pusher implements AutoCloseable {
     private final long maxBatchBytes;
     private final LeaseHolder lease;
     private final DimensionTables dimensions;
+    private final PushObserver observer;
 
     // The route as this instance knows it; only the pusher thread touches these.
     /** The lease under which this instance owns the route, or null while another instance does. */
@@ -92,12 +93,22 @@ public final class Pusher implements AutoCloseable {
 
     private final java.util.concurrent.CountDownLatch firstReady = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running;
-    private Thread thread;
+    private volatile Thread thread;
 
     public Pusher(Outbox outbox, TableRebuilds rebuilds, PushRoutes routes, RowSink client,
                   DatasetProvisioner provisioner, DatasetModel model, SchemaGuard guard, QuotaShaper shaper,
                   RetryBackoff backoff, Target target, Clock clock, int maxBatchRows, long maxBatchBytes, LeaseHolder lease,
                   DimensionTables dimensions) {
+        this(outbox, rebuilds, routes, client, provisioner, model, guard, shaper, backoff, target, clock, maxBatchRows,
+                maxBatchBytes, lease, dimensions, PushObserver.NONE);
+    }
+
+    /** @param observer told of each batch Power BI accepted (metrics) */
+    public Pusher(Outbox outbox, TableRebuilds rebuilds, PushRoutes routes, RowSink client,
+                  DatasetProvisioner provisioner, DatasetModel model, SchemaGuard guard, QuotaShaper shaper,
+                  RetryBackoff backoff, Target target, Clock clock, int maxBatchRows, long maxBatchBytes, LeaseHolder lease,
+                  DimensionTables dimensions, PushObserver observer) {
+        this.observer = observer;
         this.outbox = outbox;
         this.rebuilds = rebuilds;
         this.routes = routes;
@@ -113,6 +124,12 @@ public final class Pusher implements AutoCloseable {
         this.maxBatchBytes = maxBatchBytes;
         this.lease = lease;
         this.dimensions = dimensions;
+    }
+
+    /** Whether the push loop's thread is alive (for {@code /ready}); false before start and after close. */
+    public boolean running() {
+        Thread t = thread;
+        return running && t != null && t.isAlive();
     }
 
     /** The lease name under which one instance of a cluster owns a route's push stream. */
@@ -320,6 +337,11 @@ public final class Pusher implements AutoCloseable {
     private void carryOut(Decision decision, Batch batch, Instant now) {
         if (decision instanceof PushPolicy.MarkSent) {
             outbox.markSent(batch, now);
+            try {
+                observer.accepted(batch, now);
+            } catch (RuntimeException e) { // metrics never stop the push stream
+                log.debug("push observer failed: {}", e.toString());
+            }
             routeFailures = 0;
             rowRefusalsInARow.remove(batch.table());
             lastAccepted.put(batch.table(), now);

@@ -46,6 +46,8 @@ public final class WebhookWorker implements AutoCloseable {
     private final AtomicBoolean refillAsked = new AtomicBoolean();
     private volatile Instant renewedAt = Instant.MIN;
     private volatile boolean closing;
+    /** System.nanoTime() of the latest dispatch; 0 before the first. For {@code /ready}. */
+    private volatile long dispatchedAtNanos;
 
     /**
      * How this worker claims records.
@@ -100,8 +102,15 @@ public final class WebhookWorker implements AutoCloseable {
         dispatcher.scheduleWithFixedDelay(this::dispatchDue, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Whether the dispatcher still runs: not closing, and it dispatched within {@code within} (for {@code /ready}). */
+    public boolean running(Duration within) {
+        long at = dispatchedAtNanos;
+        return !closing && at != 0 && System.nanoTime() - at < within.toNanos();
+    }
+
     /** Renews this worker's claims when a third of the lease has passed, then claims as many records as lanes take. */
     void dispatchDue() {
+        dispatchedAtNanos = System.nanoTime();
         refillAsked.set(false);
         try {
             Instant now = clock.instant();

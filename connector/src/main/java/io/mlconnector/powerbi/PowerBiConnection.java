@@ -15,8 +15,13 @@ public record PowerBiConnection(PushDatasetClient client, DatasetProvisioner pro
                                 String workspaceId, PowerBiTokenSource tokens) {
 
     public static PowerBiConnection from(ConnectorConfig.PowerBi pbi, Clock clock) {
-        MsalTokenSource tokens = new MsalTokenSource(new MsalTokenSource.Settings(pbi.authorityHost(),
-                pbi.tenantId(), pbi.clientId(), pbi.clientSecret(), pbi.trustedCertificatePem()), clock);
+        return from(pbi, clock, io.mlconnector.metrics.TokenRefreshes.NONE);
+    }
+
+    /** @param refreshes told of each Entra ID token the client gets, or fails to get (metrics) */
+    public static PowerBiConnection from(ConnectorConfig.PowerBi pbi, Clock clock, io.mlconnector.metrics.TokenRefreshes refreshes) {
+        PowerBiTokenSource tokens = new CountingTokenSource(new MsalTokenSource(new MsalTokenSource.Settings(pbi.authorityHost(),
+                pbi.tenantId(), pbi.clientId(), pbi.clientSecret(), pbi.trustedCertificatePem()), clock), refreshes);
         HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if (pbi.trustedCertificatePem() != null) {
             http.sslContext(TrustedCertificates.sslContextTrustingDefaultsAnd(pbi.trustedCertificatePem()));

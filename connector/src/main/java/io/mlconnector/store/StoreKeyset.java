@@ -68,6 +68,23 @@ public final class StoreKeyset {
         return box;
     }
 
+    /**
+     * Whether {@code box} still decrypts the store's key-check value (for {@code /ready}): false when the value is
+     * missing or another keyset wrote it. Throws when the store does not answer.
+     */
+    public static boolean stillDecrypts(Database database, SecretBox box) {
+        Optional<String> check = readCheck(database);
+        if (check.isEmpty()) {
+            return false;
+        }
+        try {
+            box.decrypt(check.get(), CHECK_CONTEXT);
+            return true;
+        } catch (SecretBox.SecretBoxException e) {
+            return false;
+        }
+    }
+
     private static SecretBox openFile(Database database, Path keysetPath, Clock clock) {
         Optional<String> check = readCheck(database);
         // Without a key-check value: a first start, or the first since key checks exist (then prove the keyset on a secret).

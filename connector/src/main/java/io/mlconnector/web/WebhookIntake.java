@@ -47,6 +47,7 @@ public final class WebhookIntake {
     private final CallbackVerificationListener verificationListener;
     private final Executor listenerExecutor;
     private final MeterRegistry meters;
+    private final Counter received;
     private final Clock clock;
     private final Duration storeTimeout;
     private final Semaphore bodySlots = new Semaphore(MAX_CONCURRENT_BODIES);
@@ -71,6 +72,9 @@ public final class WebhookIntake {
         this.storeTimeout = storeTimeout;
         this.unknownTokens = new UnknownTokens(clock, Duration.ofMinutes(1), 10_000);
         this.rejectionLog = new RejectionLog(log, clock, Duration.ofMinutes(1));
+        this.received = Counter.builder("webhook_received")
+                .description("Webhook requests received, whatever their answer (accepted, rejected, busy or store failed)")
+                .register(meters);
     }
 
     /** Handles one delivery to {@code /hooks/freshbooks/{callbackToken}}, sent as FreshBooks sends them (a form). */
@@ -83,6 +87,7 @@ public final class WebhookIntake {
      * {@code contentType} is refused (415) before its body is read.
      */
     public Outcome receive(String callbackToken, String contentType, InputStream body, String signatureHeader) {
+        received.increment();
         if (unknownTokens.isKnownUnknown(callbackToken)) {
             return reject(404, "unknown_token", callbackToken);
         }

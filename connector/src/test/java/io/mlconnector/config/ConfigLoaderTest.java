@@ -164,7 +164,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopicIsRejected() {
         assertThatThrownBy(() -> loader.parse(MINIMAL_YAML + "serverr:\n  port: 1\n", Map.of()))
-                .hasMessageStartingWith("serverr.port: unknown key. Known topics: server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log.");
+                .hasMessageStartingWith("serverr.port: unknown key. Known topics: server, admin, store, secrets, freshbooks, powerbi, pipeline, cluster, log, alerts.");
     }
 
     @Test

@@ -156,6 +156,19 @@ public final class OAuthServer {
         }
     }
 
+    /**
+     * Revokes every grant {@code identityId} gave, as when the user disconnects the app in FreshBooks: its access and
+     * refresh tokens stop working (API calls answer 401, a refresh {@code invalid_grant}). Returns how many grants.
+     */
+    public synchronized int revokeIdentity(long identityId) {
+        java.util.Set<String> revoked = new java.util.HashSet<>();
+        accessTokens.values().stream().filter(t -> t.grant().identityId() == identityId).forEach(t -> revoked.add(t.grant().grantId()));
+        refreshTokens.values().stream().filter(r -> r.grant().identityId() == identityId).forEach(r -> revoked.add(r.grant().grantId()));
+        accessTokens.values().removeIf(t -> revoked.contains(t.grant().grantId()));
+        refreshTokens.values().removeIf(r -> revoked.contains(r.grant().grantId()));
+        return revoked.size();
+    }
+
     /** Every code exchange and refresh, oldest first, whatever its answer (client authentication failures aside). */
     public List<TokenRequest> tokenLog() {
         return List.copyOf(tokenLog);
