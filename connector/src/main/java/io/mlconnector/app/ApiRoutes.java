@@ -48,6 +48,17 @@ final class ApiRoutes implements RouteModule {
                 ctx.queryParam("tenant"), ctx.queryParam("type"), ctx.queryParam("id")))));
         routes.post("/api/replay/dead-letters", ctx -> refused(ctx, () -> ctx.json(java.util.Map.of("requeued",
                 operations.replayDeadLetters(ctx.queryParam("tenant"))))));
+        routes.post("/api/backfills", ctx -> refused(ctx, () -> { // 202 at once; GET …/{id} is its progress
+            try {
+                ctx.status(202).json(operations.startBackfill(ctx.queryParam("tenant"), date(ctx.queryParam("since")),
+                        ctx.queryParams("tables"), "true".equals(ctx.queryParam("fromStart"))));
+            } catch (io.mlconnector.pipeline.Backfills.AlreadyRunningException e) {
+                ctx.status(409).json(java.util.Map.of("error", e.getMessage(), "running", e.runningId()));
+            }
+        }));
+        routes.get("/api/backfills/{id}", ctx -> operations.backfillProgress(ctx.pathParam("id")).ifPresentOrElse(ctx::json,
+                () -> ctx.status(404).json(java.util.Map.of("error", "no backfill " + ctx.pathParam("id")
+                        + " on this instance within the last hour"))));
         routes.post("/api/replay/listing", ctx -> refused(ctx, () -> {
             String since = ctx.queryParam("since");
             java.time.LocalDate sinceDate;
@@ -58,6 +69,14 @@ final class ApiRoutes implements RouteModule {
             }
             ctx.status(202).json(operations.replayListing(ctx.queryParam("tenant"), ctx.queryParam("type"), sinceDate));
         }));
+    }
+
+    private static java.time.LocalDate date(String since) {
+        try {
+            return since == null || since.isBlank() ? null : java.time.LocalDate.parse(since);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--since: '" + since + "' is not a date YYYY-MM-DD");
+        }
     }
 
     /** An unknown tenant answers 404, any other bad parameter 400, each with its one-line message. */

@@ -188,7 +188,9 @@ public final class Connector implements AutoCloseable {
                 config.server().webhookStoreTimeout());
         Operations operations = new Operations(tenants, oauth, new OAuthStates(database.jdbi(), clock, random, config.admin().connectLinkLifetime()), background, onboarding,
                 subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
-                pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter, leases);
+                pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter, leases,
+                new io.mlconnector.pipeline.Backfills(sweeper, database.jdbi(), background, clock,
+                        io.mlconnector.pipeline.BackfillProgress::logged));
         // Two surfaces (issue 10): the public one faces FreshBooks and browsers; status, metrics and actions are admin.
         URI publicUrl = config.server().publicBaseUrl();
         ConnectorApp app = new ConnectorApp(config.server(), List.of(

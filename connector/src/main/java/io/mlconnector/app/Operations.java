@@ -76,13 +76,15 @@ public final class Operations {
     private final SweepRuns sweepRuns;
     private final InboxWriter inboxWriter;
     private final Leases leases;
+    private final io.mlconnector.pipeline.Backfills backfills;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
                InboxQueue inbox, Outbox outbox, SchemaGuard guard, TableRebuilds rebuilds, PushRoutes routes, Pusher pusher,
                DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock,
                SweepRuns sweepRuns,
-               ControlTotals controlTotals, InboxWriter inboxWriter, Leases leases) {
+               ControlTotals controlTotals, InboxWriter inboxWriter, Leases leases,
+               io.mlconnector.pipeline.Backfills backfills) {
         this.tenants = tenants;
         this.oauth = oauth;
         this.states = states;
@@ -105,6 +107,7 @@ public final class Operations {
         this.controlTotals = controlTotals;
         this.inboxWriter = inboxWriter;
         this.leases = leases;
+        this.backfills = backfills;
     }
 
     /** Where an admin-minted link sends the browser: FreshBooks' authorize page, and the secret its cookie keeps. */
@@ -138,16 +141,12 @@ public final class Operations {
         List<Tenant> connected = connect(authorizationCode);
         for (Tenant tenant : connected) {
             registerWebhooks(tenant.tenantId());
-            background.execute(() -> { // a line every few seconds in the log: records fetched, rows queued, rate
-                var progress = io.mlconnector.pipeline.BackfillProgress.logged(tenant.tenantId(), clock);
-                try {
-                    backfill(tenant.tenantId(), progress);
-                    progress.finished(null);
-                } catch (RuntimeException e) {
-                    progress.finished(e);
-                    throw e;
-                }
-            });
+            // In the background, with a log line every few seconds and its progress in the status.
+            try {
+                backfills.start(List.of(tenant), List.of(ObjectType.values()), null, false);
+            } catch (io.mlconnector.pipeline.Backfills.AlreadyRunningException e) {
+                log.info("tenant {} reconnected while its backfill runs: {}", tenant.tenantId(), e.getMessage());
+            }
         }
         return connected;
     }
@@ -209,6 +208,32 @@ public final class Operations {
             records += sweeper.sweep(tenantId, tenant.businessUuid(), type, null, progress);
         }
         return records;
+    }
+
+    /**
+     * {@code mlc backfill}: reads the records of a tenant ({@code null} or {@code all}: every active tenant) of some
+     * types ({@code tables}: types or their tables' names; empty: every type), changed since an Eastern date or all,
+     * in the background, continuing each listing where an interrupted backfill stopped unless {@code fromStart}.
+     */
+    public io.mlconnector.pipeline.Backfills.Snapshot startBackfill(String tenantId, LocalDate since, List<String> tables,
+                                                                    boolean fromStart) {
+        List<Tenant> which = tenantId == null || tenantId.isBlank() || "all".equals(tenantId)
+                ? tenants.list().stream().filter(t -> t.status() == Tenant.TenantStatus.ACTIVE).toList()
+                : List.of(tenant(tenantId));
+        if (which.isEmpty()) {
+            throw new IllegalArgumentException("no active tenant to backfill; connect a business first: mlc connect freshbooks");
+        }
+        return backfills.start(which, BackfillTypes.of(tables), since, fromStart);
+    }
+
+    /** One backfill's progress, if this instance ran it within the last hour. */
+    public Optional<io.mlconnector.pipeline.Backfills.Snapshot> backfillProgress(String id) {
+        return backfills.find(id);
+    }
+
+    /** The backfills (for tests that interrupt one). */
+    public io.mlconnector.pipeline.Backfills backfills() {
+        return backfills;
     }
 
     /** Differences between the dataset and the mapping, each with its fix. */
@@ -372,7 +397,20 @@ public final class Operations {
                          List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
                          List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
                          List<SweepRuns.LastRun> sweeps, InboxQueue.DeadLetters deadLetters, String instanceId,
-                         List<Leases.Lease> leases, WaitingWork waiting) {
+                         List<Leases.Lease> leases, WaitingWork waiting,
+                         List<io.mlconnector.pipeline.Backfills.Snapshot> backfills) {
+        /** Without backfills. */
+        public Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
+                      long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
+                      List<Outbox.Batch> quarantined, List<SchemaGuard.Verdict> tables, PushRoutes.Route route,
+                      List<TableRebuilds.Rebuild> rebuilding, List<ControlTotals.Result> controlTotals,
+                      List<SweepRuns.LastRun> sweeps, InboxQueue.DeadLetters deadLetters, String instanceId,
+                      List<Leases.Lease> leases, WaitingWork waiting) {
+            this(at, workspaceId, datasetId, tenants, eventsReceived, inboxPending, rowsPushed, outboxUnsent, oldestWaiting,
+                    quarantined, tables, route, rebuilding, controlTotals, sweeps, deadLetters, instanceId, leases, waiting,
+                    List.of());
+        }
+
         /** Without the split of what waits (tests that look at other parts). */
         public Status(Instant at, String workspaceId, String datasetId, List<Tenant> tenants, long eventsReceived,
                       long inboxPending, long rowsPushed, long outboxUnsent, Instant oldestWaiting,
@@ -401,6 +439,6 @@ public final class Operations {
                 tenants.list(), inbox.totalCount(), inbox.pendingCount(), outbox.sentRowCount(), outbox.unsentRowCount(),
                 oldest, outbox.quarantined(), verdicts, current.orElse(null), rebuilds.pending(route),
                 controlTotals.latest(), sweepRuns.lastRuns(), inbox.deadLetters(DEAD_LETTERS_SHOWN), leases.instanceId(),
-                leases.all(), waiting);
+                leases.all(), waiting, backfills.recent());
     }
 }

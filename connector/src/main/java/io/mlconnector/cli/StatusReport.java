@@ -41,6 +41,11 @@ final class StatusReport {
         if (!tenants.isEmpty()) {
             lines.add("Last sweep (finds what webhooks missed): " + sweeps(tenants, status.path("sweeps"), at));
         }
+        for (JsonNode backfill : status.path("backfills").values()) { // running, or ended within the hour
+            lines.add("Backfill " + BackfillLine.line(BackfillLine.Progress.of(backfill, at == null ? Instant.now() : at))
+                    .replaceFirst("^\\[[#-]*\\] *", backfill.path("id").asString("") + " "
+                            + backfill.path("state").asString("").toLowerCase(Locale.ROOT) + " "));
+        }
 
         if (status.path("waiting").isObject()) {
             waiting(status, at, lines);

@@ -47,10 +47,21 @@ public final class Sweeper {
 
     private long sweepListing(String tenantId, String businessUuid, ObjectType type, LocalDate updatedMin,
                               Integer visState, Consumer<Progress> progress) {
+        return sweepListing(tenantId, businessUuid, type, updatedMin, visState != null, 1, "sweep", progress);
+    }
+
+    /**
+     * One listing (active records, or deleted ones when {@code deletedListing}) from {@code firstPage} on, for a
+     * backfill that continues where an interrupted one stopped. {@code progress} hears after each page is applied.
+     * The rows' cause is {@code causePrefix:type:all|since D[:deleted]}, so a backfill can count its own rows.
+     */
+    public long sweepListing(String tenantId, String businessUuid, ObjectType type, LocalDate updatedMin,
+                             boolean deletedListing, int firstPage, String causePrefix, Consumer<Progress> progress) {
+        Integer visState = deletedListing ? 1 : null;
         long records = 0;
         long outboxRows = 0;
-        int page = 1;
-        String cause = "sweep:" + type.eventPrefix() + (updatedMin == null ? ":all" : ":since " + updatedMin)
+        int page = Math.max(1, firstPage);
+        String cause = causePrefix + ":" + type.eventPrefix() + (updatedMin == null ? ":all" : ":since " + updatedMin)
                 + (visState == null ? "" : ":deleted");
         while (true) {
             Listing listing = listPage(tenantId, businessUuid, type, page, updatedMin, visState);
