@@ -169,6 +169,8 @@ function renderBusinesses(s, a) {
     const active = lower(t.status) === "active";
     const sweep = s.sweeps.find((r) => r.tenantId === t.tenantId);
     const waiting = a.backfillWaiting[t.tenantId] || 0;
+    const backfill = (s.backfills || []).find((b) => b.tenants.includes(t.tenantId)
+      && (b.state === "FETCHING" || b.state === "FAILED"));
     return el("tr", { "data-tenant": t.tenantId },
       el("td", { "data-label": "Business" }, el("strong", { class: "business-name", text: t.businessName }),
         " ", el("span", { class: "muted", text: t.tenantId })),
@@ -180,7 +182,14 @@ function renderBusinesses(s, a) {
         ? ago(sweep.finishedAt, s.at) + " (" + number(sweep.recordsRead) + " records"
           + (sweep.failedTypes.length ? "; failed: " + sweep.failedTypes.join(", ") : "") + ")"
         : "none yet"),
-      el("td", { "data-label": "Backfill" }, waiting > 0
+      el("td", { "data-label": "Backfill" }, backfill // mlc backfill or a connect: its progress first
+        ? el("span", { class: backfill.state === "FAILED" ? "bad" : "warn", "data-backfill": backfill.id,
+          text: backfill.id + (backfill.state === "FAILED" ? " stopped (" + backfill.error + "; run it again to continue): "
+            : " reading: ") + number(backfill.recordsFetched) + " records fetched, " + number(backfill.rowsPushed)
+            + " of " + number(backfill.rowsQueued) + " rows pushed"
+            + (backfill.state === "FETCHING" && backfill.type ? "; " + backfill.type + " page " + backfill.page
+              + "/" + (backfill.pages || "?") : "") })
+        : waiting > 0
         ? el("span", { class: "warn", text: number(waiting) + " rows waiting to push" })
         : el("span", { class: "ok", text: "nothing waiting" })));
   });
