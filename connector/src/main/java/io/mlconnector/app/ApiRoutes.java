@@ -56,6 +56,8 @@ final class ApiRoutes implements RouteModule {
                 ctx.status(409).json(java.util.Map.of("error", e.getMessage(), "running", e.runningId()));
             }
         }));
+        routes.get("/api/explain", ctx -> refused(ctx, () -> ctx.json(operations.explain(ctx.queryParam("table"),
+                ctx.queryParam("id"), ctx.queryParam("tenant")))));
         routes.get("/api/backfills/{id}", ctx -> operations.backfillProgress(ctx.pathParam("id")).ifPresentOrElse(ctx::json,
                 () -> ctx.status(404).json(java.util.Map.of("error", "no backfill " + ctx.pathParam("id")
                         + " on this instance within the last hour"))));

@@ -77,6 +77,7 @@ public final class Operations {
     private final InboxWriter inboxWriter;
     private final Leases leases;
     private final io.mlconnector.pipeline.Backfills backfills;
+    private final io.mlconnector.pipeline.RecordLineage lineage;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
@@ -84,7 +85,7 @@ public final class Operations {
                DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock,
                SweepRuns sweepRuns,
                ControlTotals controlTotals, InboxWriter inboxWriter, Leases leases,
-               io.mlconnector.pipeline.Backfills backfills) {
+               io.mlconnector.pipeline.Backfills backfills, io.mlconnector.pipeline.RecordLineage lineage) {
         this.tenants = tenants;
         this.oauth = oauth;
         this.states = states;
@@ -108,6 +109,7 @@ public final class Operations {
         this.inboxWriter = inboxWriter;
         this.leases = leases;
         this.backfills = backfills;
+        this.lineage = lineage;
     }
 
     /** Where an admin-minted link sends the browser: FreshBooks' authorize page, and the secret its cookie keeps. */
@@ -234,6 +236,22 @@ public final class Operations {
     /** The backfills (for tests that interrupt one). */
     public io.mlconnector.pipeline.Backfills backfills() {
         return backfills;
+    }
+
+    /**
+     * {@code mlc explain TABLE ID}: the signed rows of that record in that table, with their batches, causes and
+     * webhook events, and the ledger's entry. An unknown table or tenant is refused with the known ones.
+     */
+    public io.mlconnector.pipeline.RecordLineage.Explanation explain(String table, String objectId, String tenantId) {
+        Set<String> known = model.tables().stream().map(DatasetModel.Table::name).collect(Collectors.toCollection(TreeSet::new));
+        if (table == null || !known.contains(table)) {
+            throw new IllegalArgumentException("TABLE: no table '" + table + "' in the dataset; tables: " + String.join(", ", known));
+        }
+        if (objectId == null || objectId.isBlank()) {
+            throw new IllegalArgumentException("ID: give the FreshBooks record's id, e.g. mlc explain invoices 100001");
+        }
+        String which = tenantId == null || tenantId.isBlank() ? null : tenant(tenantId).tenantId();
+        return lineage.explain(table, objectId, which);
     }
 
     /** Differences between the dataset and the mapping, each with its fix. */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Streams FreshBooks accounting data into Power BI push datasets.",
         subcommands = {InitCommand.class, ServeCommand.class, ConnectCommand.class, StatusCommand.class, ReplayCommand.class,
                 DatasetCommand.class, DemoCommand.class, SimCommand.class, KeysCommand.class, WebhooksCommand.class,
-                BackfillCommand.class,
+                BackfillCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,

@@ -108,6 +108,39 @@ class BackfillCommandIT {
             Run status = run("status", "--url", url);
             assertThat(status.out()).contains("Backfill " + everything.group(1) + " done ");
 
+            // mlc explain: an invoice read by the resumed backfill, then changed through a webhook: its + row of the
+            // backfill, then − and + of the webhook's fetch, each with its sent batch.
+            long invoiceId = freshBooks.store().all(tenant, Resource.INVOICES).stream()
+                    .filter(i -> i.path("vis_state").asInt() == 0).mapToLong(i -> i.path("id").asLong()).max().orElseThrow();
+            world.registerWebhooks(Duration.ofSeconds(30));
+            io.mlconnector.sim.freshbooks.Actor actor = new io.mlconnector.sim.freshbooks.Actor(1, 1);
+            tools.jackson.databind.node.ObjectNode input = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            tools.jackson.databind.node.ObjectNode line = input.putArray("lines").addObject();
+            line.put("name", "Explained work").put("qty", "1");
+            line.putObject("unit_cost").put("amount", "777.00").put("code", "USD");
+            freshBooks.store().update(tenant, Resource.INVOICES, invoiceId, input, actor);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(operations.explain("invoices", String.valueOf(invoiceId), tenant).rows())
+                            .hasSize(3).allMatch(r -> "sent".equals(r.batchState())));
+            Run explained = run("explain", "invoices", String.valueOf(invoiceId), "--tenant", tenant, "--url", url);
+            assertThat(explained.exit()).as(explained.toString()).isZero();
+            List<String> lines = explained.out().lines().toList();
+            assertThat(lines.get(0)).isEqualTo("invoices rows of record " + invoiceId + " of tenant " + tenant
+                    + ": 3 signed rows, net +1");
+            assertThat(lines.get(1)).startsWith("  + ").contains(" batch ", " sent ");
+            assertThat(lines.get(2)).matches("      cause: backfill bf-\\w+ \\(invoice listing, all records\\)");
+            assertThat(lines.get(3)).startsWith("  − ");
+            assertThat(lines.get(4)).startsWith("      cause: webhook invoice.update received ").contains("(inbox ");
+            assertThat(lines.get(5)).startsWith("  + ");
+            assertThat(lines.get(6)).isEqualTo(lines.get(4));
+            assertThat(lines.get(7)).startsWith("Ledger: invoice " + invoiceId + " of " + tenant + " held at FreshBooks version ");
+            Run unknownTable = run("explain", "invoice", "1", "--url", url);
+            assertThat(unknownTable.exit()).as(unknownTable.toString()).isEqualTo(2);
+            assertThat(unknownTable.err()).contains("no table 'invoice'", "invoices");
+            Run nothing = run("explain", "invoices", "999", "--url", url);
+            assertThat(nothing.exit()).as(nothing.toString()).isEqualTo(1);
+            assertThat(nothing.out()).contains("No invoices rows of record 999 in the outbox");
+
             // Mistakes: one line each, naming the option.
             Run badTable = run("backfill", "--tables", "invoices,widgets", "--url", url);
             assertThat(badTable.exit()).as(badTable.toString()).isEqualTo(2);
