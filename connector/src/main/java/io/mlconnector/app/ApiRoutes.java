@@ -61,6 +61,10 @@ final class ApiRoutes implements RouteModule {
         routes.get("/api/backfills/{id}", ctx -> operations.backfillProgress(ctx.pathParam("id")).ifPresentOrElse(ctx::json,
                 () -> ctx.status(404).json(java.util.Map.of("error", "no backfill " + ctx.pathParam("id")
                         + " on this instance within the last hour"))));
+        routes.post("/api/replay/selected", ctx -> refused(ctx, () -> ctx.json(operations.replaySelected(
+                "true".equals(ctx.queryParam("deadLetters")), blankToNull(ctx.queryParam("table")),
+                blankToNull(ctx.queryParam("tenant")), instant(ctx.queryParam("from"), "--from"),
+                instant(ctx.queryParam("to"), "--to"), blankToNull(ctx.queryParam("error"))))));
         routes.post("/api/replay/listing", ctx -> refused(ctx, () -> {
             String since = ctx.queryParam("since");
             java.time.LocalDate sinceDate;
@@ -71,6 +75,18 @@ final class ApiRoutes implements RouteModule {
             }
             ctx.status(202).json(operations.replayListing(ctx.queryParam("tenant"), ctx.queryParam("type"), sinceDate));
         }));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static java.time.Instant instant(String value, String option) {
+        try {
+            return value == null || value.isBlank() ? null : java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(option + ": '" + value + "' is not a time such as 2026-01-02T10:00:00Z");
+        }
     }
 
     private static java.time.LocalDate date(String since) {

@@ -191,7 +191,8 @@ public final class Connector implements AutoCloseable {
                 pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter, leases,
                 new io.mlconnector.pipeline.Backfills(sweeper, database.jdbi(), background, clock,
                         io.mlconnector.pipeline.BackfillProgress::logged),
-                new io.mlconnector.pipeline.RecordLineage(database.jdbi()));
+                new io.mlconnector.pipeline.RecordLineage(database.jdbi()),
+                new io.mlconnector.pipeline.ReplaySelection(database.jdbi(), outbox, queue));
         // Two surfaces (issue 10): the public one faces FreshBooks and browsers; status, metrics and actions are admin.
         URI publicUrl = config.server().publicBaseUrl();
         ConnectorApp app = new ConnectorApp(config.server(), List.of(

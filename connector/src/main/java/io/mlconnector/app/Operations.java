@@ -78,6 +78,7 @@ public final class Operations {
     private final Leases leases;
     private final io.mlconnector.pipeline.Backfills backfills;
     private final io.mlconnector.pipeline.RecordLineage lineage;
+    private final io.mlconnector.pipeline.ReplaySelection selection;
 
     Operations(TenantRepository tenants, FreshBooksOAuthClient oauth, OAuthStates states, Executor background,
                Onboarding onboarding, WebhookSubscriptions subscriptions, Sweeper sweeper,
@@ -85,7 +86,8 @@ public final class Operations {
                DatasetProvisioner provisioner, DatasetModel model, String route, String workspaceId, Clock clock,
                SweepRuns sweepRuns,
                ControlTotals controlTotals, InboxWriter inboxWriter, Leases leases,
-               io.mlconnector.pipeline.Backfills backfills, io.mlconnector.pipeline.RecordLineage lineage) {
+               io.mlconnector.pipeline.Backfills backfills, io.mlconnector.pipeline.RecordLineage lineage,
+               io.mlconnector.pipeline.ReplaySelection selection) {
         this.tenants = tenants;
         this.oauth = oauth;
         this.states = states;
@@ -110,6 +112,7 @@ public final class Operations {
         this.leases = leases;
         this.backfills = backfills;
         this.lineage = lineage;
+        this.selection = selection;
     }
 
     /** Where an admin-minted link sends the browser: FreshBooks' authorize page, and the secret its cookie keeps. */
@@ -302,6 +305,31 @@ public final class Operations {
         int requeued = inbox.requeueDeadLetters(which);
         log.info("Replay of dead letters{}: {} records due again", which == null ? "" : " of " + which, requeued);
         return requeued;
+    }
+
+    /**
+     * {@code mlc replay --table/--from/--to/--error}: replays the quarantined batches (or, with {@code deadLetters},
+     * re-queues the dead letters) that match, each as a replay of one would; answers how many, and the error classes
+     * of what matched the other criteria.
+     */
+    public io.mlconnector.pipeline.ReplaySelection.Replayed replaySelected(boolean deadLetters, String table,
+            String tenantId, Instant from, Instant to, String error) {
+        if (table != null) {
+            Set<String> known = model.tables().stream().map(DatasetModel.Table::name).collect(Collectors.toCollection(TreeSet::new));
+            if (!known.contains(table)) {
+                throw new IllegalArgumentException("--table: no table '" + table + "' in the dataset; tables: "
+                        + String.join(", ", known));
+            }
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new IllegalArgumentException("--from " + from + " is not before --to " + to);
+        }
+        String which = tenantId == null || tenantId.isBlank() || "all".equals(tenantId) ? null : tenant(tenantId).tenantId();
+        var filter = new io.mlconnector.pipeline.ReplaySelection.Filter(table, which, from, to, error);
+        var replayed = deadLetters ? selection.deadLetters(filter) : selection.quarantinedBatches(filter, clock.instant());
+        log.info("Replay of {} ({}): {} replayed", deadLetters ? "dead letters" : "quarantined batches", filter,
+                replayed.replayed());
+        return replayed;
     }
 
     /** What a replay by record queued, or a replay by listing started. */

@@ -64,4 +64,17 @@ final class Converters {
             throw new TypeConversionException("'" + value + "' is not a port; use 1 to 65535, or 0 for any free port");
         }
     }
+
+    /** A point in time: an ISO instant (2026-01-02T10:00:00Z) or a date (2026-01-02, its start in UTC). */
+    static final class PointInTime implements ITypeConverter<java.time.Instant> {
+        @Override
+        public java.time.Instant convert(String value) {
+            try {
+                return value.length() == 10 ? java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                        : java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a time; use 2026-01-02T10:00:00Z or 2026-01-02 (UTC)");
+            }
+        }
+    }
 }

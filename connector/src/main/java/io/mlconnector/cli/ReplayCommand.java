@@ -30,6 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
                         + "(also when it was dead-lettered).",
                 "mlc replay --dead-letters [--tenant T]: re-fetch the records whose fetch failed too often (`mlc status` "
                         + "lists them; fix the cause first), of every tenant or of one.",
+                "mlc replay [--table T] [--from TIME] [--to TIME] [--error CLASS]: queue again every quarantined batch "
+                        + "of that table, formed in that time range, whose error is of that class (http-400, "
+                        + "unreachable, …) or contains those words; the answer lists the classes found.",
+                "mlc replay --dead-letters [--tenant T] [--from TIME] [--to TIME] [--error CLASS]: the same for "
+                        + "dead letters (time: when dead-lettered).",
                 "mlc replay --tenant T [--type TYPE] [--since YYYY-MM-DD]: re-fetch the tenant's records (of that type, "
                         + "changed since that Eastern date; default every type, all records) in the background.",
                 "A re-fetched record that Power BI already holds at that version pushes nothing (the ledger), so "
@@ -64,6 +69,24 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "types FreshBooks cannot filter by date are re-fetched whole.")
     LocalDate since;
 
+    @Option(names = "--table", paramLabel = "TABLE",
+            description = "Quarantined batches of this Power BI table only (e.g. invoices).")
+    String table;
+
+    @Option(names = "--from", paramLabel = "TIME", converter = Converters.PointInTime.class,
+            description = "Quarantined batches formed (dead letters: dead-lettered) at or after this time: "
+                    + "2026-01-02T10:00:00Z, or a date (its start, UTC).")
+    java.time.Instant from;
+
+    @Option(names = "--to", paramLabel = "TIME", converter = Converters.PointInTime.class,
+            description = "... before this time (same forms as --from).")
+    java.time.Instant to;
+
+    @Option(names = "--error", paramLabel = "CLASS",
+            description = "Only those whose error is of this class (http-NNN, unreachable, an exception's name, other) "
+                    + "or contains these words, e.g. 503 or InvalidValue.")
+    String error;
+
     @Mixin
     ServiceOptions service;
 
@@ -84,12 +107,20 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean selecting = table != null || from != null || to != null || error != null;
         if (deadLetters) {
-            if (batchId != null || record != null || type != null || since != null) {
-                throw usage("--dead-letters re-queues dead-lettered records (of --tenant, or all); BATCH_ID, --record, "
-                        + "--type and --since do not go with it");
+            if (batchId != null || record != null || type != null || since != null || table != null) {
+                throw usage("--dead-letters re-queues dead-lettered records (of --tenant, or all; --from, --to and "
+                        + "--error narrow them); BATCH_ID, --record, --type, --since and --table do not go with it");
             }
-            return replayDeadLetters();
+            return selecting ? replaySelected(true) : replayDeadLetters();
+        }
+        if (selecting) {
+            if (batchId != null || tenant != null || record != null || type != null || since != null) {
+                throw usage("--table, --from, --to and --error select quarantined batches (or, with --dead-letters, dead "
+                        + "letters); BATCH_ID, --tenant, --record, --type and --since do not go with them");
+            }
+            return replaySelected(false);
         }
         if (batchId != null) {
             if (tenant != null || record != null || type != null || since != null) {
@@ -122,6 +153,35 @@ public final class ReplayCommand implements Callable<Integer> {
         post("/api/replay/record?tenant=" + encode(tenant) + "&type=" + encode(recordType) + "&id=" + encode(id));
         spec.commandLine().getOut().println("Queued a re-fetch of " + recordType + " " + id + " of tenant " + tenant
                 + " from FreshBooks (pushes only if it changed; `mlc status` shows progress).");
+        return 0;
+    }
+
+    private int replaySelected(boolean ofDeadLetters) {
+        StringBuilder path = new StringBuilder("/api/replay/selected?deadLetters=").append(ofDeadLetters);
+        if (table != null) {
+            path.append("&table=").append(encode(table));
+        }
+        if (tenant != null) {
+            path.append("&tenant=").append(encode(tenant));
+        }
+        if (from != null) {
+            path.append("&from=").append(from);
+        }
+        if (to != null) {
+            path.append("&to=").append(to);
+        }
+        if (error != null) {
+            path.append("&error=").append(encode(error));
+        }
+        JsonNode answer = post(path.toString());
+        long replayed = answer.path("replayed").asLong();
+        List<String> classes = new ArrayList<>();
+        answer.path("classes").properties().forEach(e -> classes.add(e.getKey() + " " + e.getValue().asLong()));
+        String what = ofDeadLetters ? "dead-lettered record" : "quarantined batch";
+        String found = classes.isEmpty() ? "" : " (error classes of those in range: " + String.join(", ", classes) + ")";
+        spec.commandLine().getOut().println(replayed == 0 ? "No " + what + " matches; nothing replayed" + found + "."
+                : (ofDeadLetters ? "Re-queued " : "Queued again ") + replayed + " " + (replayed == 1 ? what : ofDeadLetters ? "dead-lettered records" : "quarantined batches")
+                + found + "; `mlc status` shows progress.");
         return 0;
     }
 
