@@ -31,8 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
                         + "backfill runs in the connector; this command starts it and shows its progress (records "
                         + "fetched, rows queued and pushed, rate, ETA) until it ends. Ctrl-C stops watching, not the "
                         + "backfill; `mlc status` shows it too.",
-                "Resumable: each listing's next page is kept in the store, so the same backfill started again after "
-                        + "a crash or a failure continues where it stopped (--from-start reads everything).",
+                "Resumable: each listing's next page is kept in the store, so the same backfill started again within "
+                        + "24 hours of a crash or a failure continues where it stopped (--from-start reads everything).",
                 "Exit 0 when done, 1 when it stopped (the line says why) or a tenant is unknown, 2 for a bad option, "
                         + "3 when its rows have not all reached Power BI within --push-wait (mlc status says why)."})
 public final class BackfillCommand implements Callable<Integer> {

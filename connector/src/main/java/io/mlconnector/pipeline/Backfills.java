@@ -38,6 +38,11 @@ public final class Backfills {
     static final Duration KEEP_FINISHED = Duration.ofHours(1);
     /** How often the rows pushed are counted again (a query over the outbox). */
     static final Duration PUSHED_REFRESH = Duration.ofSeconds(1);
+    /**
+     * A checkpoint older than this is not resumed from: a backfill asked for days later is meant to read everything
+     * (what changed meanwhile on the pages it would skip is not in any checkpoint).
+     */
+    public static final Duration RESUME_WITHIN = Duration.ofHours(24);
 
     public enum State {
         /** Reading FreshBooks. */
@@ -217,11 +222,13 @@ public final class Backfills {
                 .bind("cause", "backfill:" + id + ":%").mapTo(Long.class).one());
     }
 
+    /** The page to continue the listing at, when a backfill within {@link #RESUME_WITHIN} got past page 1. */
     Optional<Integer> nextPage(Listing listing, String since) {
+        OffsetDateTime recent = clock.instant().minus(RESUME_WITHIN).atOffset(ZoneOffset.UTC);
         return jdbi.withHandle(h -> h.createQuery("SELECT next_page FROM backfill_checkpoint WHERE tenant_id = :tenant"
-                        + " AND object_type = :type AND listing = :listing AND since_date = :since")
+                        + " AND object_type = :type AND listing = :listing AND since_date = :since AND updated_at >= :recent")
                 .bind("tenant", listing.tenant().tenantId()).bind("type", listing.type().eventPrefix())
-                .bind("listing", listing.deleted() ? "deleted" : "active").bind("since", since)
+                .bind("listing", listing.deleted() ? "deleted" : "active").bind("since", since).bind("recent", recent)
                 .mapTo(Integer.class).findOne());
     }
 

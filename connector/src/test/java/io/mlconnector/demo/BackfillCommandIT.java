@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,10 +36,13 @@ class BackfillCommandIT {
     @TempDir
     Path dataDir;
 
-    @Test
-    void backfillResumesAfterAnInterruptionAndBringsPowerBiToTheTruth() {
-        DemoWorld.Options options = new DemoWorld.Options(dataDir, 11, 0, Duration.ofSeconds(3599), 43_200,
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void backfillResumesAfterAnInterruptionAndBringsPowerBiToTheTruth(String store) {
+        DemoWorld.Options h2 = new DemoWorld.Options(dataDir, 11, 0, Duration.ofSeconds(3599), 43_200,
                 Duration.ofMillis(200));
+        DemoWorld.Options options = store.equals("h2") ? h2
+                : h2.withStore(io.mlconnector.store.TestDatabases.postgresConfig());
         try (DemoWorld world = DemoWorld.start(options, Clock.systemUTC())) {
             String url = world.adminUrl().toString();
             Operations operations = world.connector().operations();
