@@ -69,6 +69,23 @@ class EverydayMistakesTest {
     }
 
     @Test
+    void backfillExplainAndReplayMistakesAreOneLineBeforeAnyServiceIsCalled() {
+        // No connector runs at this URL: each mistake is caught before a request would fail.
+        String url = "http://127.0.0.1:9";
+        assertThat(run(Main.commandLine(), "backfill", "--tables", "invoices,widgets", "--url", url)).isEqualTo(2);
+        assertThat(run(Main.commandLine(), "backfill", "--since", "last week", "--url", url)).isEqualTo(2);
+        assertThat(run(Main.commandLine(), "backfill", "--push-wait", "0s", "--url", url)).isEqualTo(2);
+        assertThat(run(Main.commandLine(), "explain", "invoices", "--url", url)).isEqualTo(2);
+        assertThat(run(Main.commandLine(), "replay", "--from", "yesterday", "--url", url)).isEqualTo(2);
+        assertThat(run(Main.commandLine(), "replay", "--dead-letters", "--table", "invoices", "--url", url)).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--tables: no FreshBooks records 'widgets'; give some of: invoices,payments,",
+                        "--since", "--push-wait", "Missing required parameter: 'ID'", "'yesterday' is not a time",
+                        "--dead-letters re-queues")
+                .doesNotContain("\tat ").doesNotContain("no connector answers");
+    }
+
+    @Test
     void webhooksWithoutASubcommandShowsItsUsage() {
         assertThat(run(Main.commandLine(), "webhooks")).isZero();
         assertThat(out.toString()).contains("list", "repair");
