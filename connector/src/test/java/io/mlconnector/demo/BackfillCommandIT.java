@@ -90,6 +90,31 @@ class BackfillCommandIT {
             assertThat(number(summary.group(4))).as("rows pushed").isEqualTo(number(summary.group(3)));
             assertThat(resumed.out()).contains("2 pages already read by an earlier backfill skipped");
 
+            // Interrupted again, but its checkpoint is older than a day: the next backfill reads every page.
+            AtomicBoolean faultedAgain = new AtomicBoolean();
+            Backfills.Snapshot again = operations.backfills().start(List.of(first), List.of(ObjectType.INVOICE),
+                    null, false, page -> {
+                        if (!page.deletedListing() && page.page() == 2 && faultedAgain.compareAndSet(false, true)) {
+                            freshBooks.apiFaults().add(FaultInjector.Rule.serverError(1.0, 503)
+                                    .onPathsContaining("/invoices/invoices"));
+                        }
+                    });
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    operations.backfillProgress(again.id()).orElseThrow().state() == Backfills.State.FAILED);
+            freshBooks.apiFaults().clear();
+            try (io.mlconnector.store.Database db = io.mlconnector.store.Database.open(world.config().store())) {
+                int aged = db.jdbi().withHandle(h -> h.createUpdate("UPDATE backfill_checkpoint SET updated_at = :old")
+                        .bind("old", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                                .minus(Backfills.RESUME_WITHIN).minusMinutes(1)).execute());
+                assertThat(aged).as("the interrupted listing's checkpoint").isEqualTo(1);
+            }
+            long listingsBeforeStale = invoiceListings(freshBooks, tenant);
+            Run stale = run("backfill", "--tenant", tenant, "--tables", "invoices", "--url", url);
+            assertThat(stale.exit()).as(stale.toString()).isZero();
+            assertThat(invoiceListings(freshBooks, tenant) - listingsBeforeStale).as("every page, from 1")
+                    .isEqualTo(activePages + deletedPages);
+            assertThat(stale.out()).doesNotContain("already read by an earlier backfill");
+
             // Everything of every tenant: Power BI ends at FreshBooks' truth; the line's counts are this backfill's.
             Run all = run("backfill", "--url", url);
             assertThat(all.exit()).as(all.toString()).isZero();
@@ -108,7 +133,7 @@ class BackfillCommandIT {
 
             // The status lists both backfills, newest first.
             assertThat(operations.status().backfills()).extracting(Backfills.Snapshot::id)
-                    .startsWith(everything.group(1), summary.group(1));
+                    .startsWith(everything.group(1)).contains(summary.group(1), again.id());
             Run status = run("status", "--url", url);
             assertThat(status.out()).contains("Backfill " + everything.group(1) + " done ");
 
