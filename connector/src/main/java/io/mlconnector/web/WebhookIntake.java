@@ -132,7 +132,10 @@ public final class WebhookIntake {
             return reject(400, "wrong_account", callbackToken);
         }
         if (name.equals(VERIFY_EVENT)) {
-            return receiveVerification(callback, objectId, fields.get("verifier"));
+            // Rare, and it decides whether a verifier is stored: judged on the store as it is now, not on the cache of
+            // verified callbacks (a handshake being finished again, e.g. by mlc webhooks repair, would be ignored).
+            Callback current = callbacks.findByToken(callbackToken).orElse(callback);
+            return receiveVerification(current, objectId, fields.get("verifier"));
         }
         return receiveEvent(found.get(), fields, signatureHeader);
     }

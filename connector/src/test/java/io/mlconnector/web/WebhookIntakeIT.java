@@ -122,6 +122,21 @@ class WebhookIntakeIT {
     }
 
     @Test
+    void aHandshakeFinishedAgainIsJudgedOnTheStoreNotOnTheCacheOfVerifiedCallbacks() throws Exception {
+        assertThat(server.post(token, BODY, SIGNATURE).statusCode()).isEqualTo(204); // the callback is now cached as verified
+        // Its handshake is lost in the store (as mlc webhooks repair finds it), then FreshBooks sends it again.
+        server.database.jdbi().useHandle(h -> h.createUpdate(
+                "UPDATE callback SET verified = FALSE, verifier_enc = NULL, verified_at = NULL WHERE uri_token = :t")
+                .bind("t", token).execute());
+        String verify = "user_id=1&name=callback.verify&verifier=" + VERIFIER + "&object_id=2001&account_id=6BApk";
+
+        assertThat(server.post(token, verify, null).statusCode()).isEqualTo(200);
+
+        assertThat(server.callbacks.findWithVerifier(token).orElseThrow().verifier()).isEqualTo(VERIFIER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.verifiedTokens.contains(token));
+    }
+
+    @Test
     void verifyBeforeTheCallbackIdIsKnownIsAccepted() throws Exception {
         Callback pending = server.callbacks.createPending("6BApk", "invoice.create");
 
