@@ -53,4 +53,21 @@ class OAuthFailureIT {
             routes.detachAppender(logged);
         }
     }
+
+    /** The user clicks "Deny" at FreshBooks, which sends the browser back with an OAuth error instead of a code. */
+    @Test
+    void aRefusedConsentIsAReadablePageAndConnectsNothing() throws Exception {
+        try (DemoWorld world = DemoWorld.start(DemoWorld.Options.defaults(dataDir), Clock.systemUTC())) {
+            URI callback = world.config().server().publicBaseUrl()
+                    .resolve("/oauth/freshbooks/callback?error=access_denied&state=whatever");
+
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(callback).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(page.statusCode()).isEqualTo(400);
+            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(page.body()).contains("FreshBooks did not grant access", "access_denied").doesNotContain("Exception");
+            assertThat(world.connector().operations().tenants()).isEmpty();
+        }
+    }
 }
