@@ -68,12 +68,12 @@ class ReplaySelectionIT {
             assertThat(earlier.out()).contains("No quarantined batch matches; nothing replayed.");
             assertThat(operations.status().quarantined()).hasSize(1);
 
-            // Fixed in FreshBooks; once the record's later rows wait behind it, the selection replays it.
+            // Fixed in FreshBooks; once the fix is in the ledger (its reversal and new row wait behind the refused
+            // row), the selection replays it. (Counting rows waiting instead raced other tables' rows.)
+            int rowsBeforeFix = operations.explain("expenses", Long.toString(expenseId), tenant).rows().size();
             freshBooks.store().update(tenant, Resource.EXPENSES, expenseId, vendor("Springfield Supplies"), ACTOR);
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                long waiting = operations.status().outboxUnsent();
-                return waiting >= 3 && waiting <= 6;
-            });
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    operations.explain("expenses", Long.toString(expenseId), tenant).rows().size() >= rowsBeforeFix + 2);
             Run replayed = run("replay", "--table", "expenses", "--from", before.toString(), "--error", "http-400",
                     "--url", url);
             assertThat(replayed.exit()).as(replayed.toString()).isZero();
