@@ -77,15 +77,12 @@ class StatusReplayIT {
                     "Quarantined batches: ", "mlc replay <batch id>",
                     "  " + batch.batchId() + "  expenses (1 rows): 400", "Refused Vendor");
 
-            // The cause is fixed in FreshBooks; the replay drops the refused row with its reversal.
+            // The cause is fixed in FreshBooks; the replay drops the refused row with its reversal. It is replayed once
+            // the fix is in the ledger (its reversal and new row wait behind the refused row, as mlc explain shows).
+            int rowsBeforeFix = operations.explain("expenses", Long.toString(expenseId), tenant).rows().size();
             freshBooks.store().update(tenant, Resource.EXPENSES, expenseId, vendor("Springfield Supplies"), ACTOR);
-            // Everything else sent; the quarantined row and its record's later rows (held behind it) wait: the move's
-            // expense reversal and new row, its cash_movements pair when the version changed it, and the refused
-            // version's cash_movements row unless that was batched before the quarantine: 3 to 6 rows.
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                long waiting = operations.status().outboxUnsent();
-                return waiting >= 3 && waiting <= 6;
-            });
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    operations.explain("expenses", Long.toString(expenseId), tenant).rows().size() >= rowsBeforeFix + 2);
             Run replayed = run("replay", batch.batchId(), "--url", url);
             assertThat(replayed.exit()).as(replayed.toString()).isZero();
             assertThat(replayed.out()).contains("Batch " + batch.batchId() + " is replayed");
