@@ -93,7 +93,7 @@ final class IngestBench {
         List<String> withPort = new ArrayList<>(args);
         withPort.set(1, Integer.toString(port));
         System.out.printf("ingest: ceiling '%s' (%s)%n", name, store);
-        try (ChildJvm server = ChildJvm.start(workDir.resolve("ceiling-" + name.replaceAll("\\W+", "-")), "server",
+        try (ChildJvm server = ChildJvm.start(workDir.resolve(("ceiling-" + name + "-" + store).replaceAll("\\W+", "-")), "server",
                 CeilingServer.class.getName(), withPort)) {
             URI base = URI.create("http://127.0.0.1:" + port + "/");
             server.awaitAnswer(base.resolve("/health"), Duration.ofSeconds(60));

@@ -19,8 +19,11 @@ public final class DemoPostgres implements AutoCloseable {
 
     public static DemoPostgres start(Path dataDir) {
         try {
+            // zonky turns these off for speed by default; the connector refuses a server that acknowledges commits
+            // it can lose (SqlDialect), and the cluster demo and the benchmarks must measure a durable store.
             return new DemoPostgres(EmbeddedPostgres.builder().setDataDirectory(dataDir.toAbsolutePath())
-                    .setCleanDataDirectory(true).start());
+                    .setCleanDataDirectory(true).setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on")
+                    .setServerConfig("full_page_writes", "on").start());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
