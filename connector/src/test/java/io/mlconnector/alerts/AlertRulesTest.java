@@ -1,5 +1,7 @@
 package io.mlconnector.alerts;
 
+import io.mlconnector.powerbi.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mlconnector.alerts.AlertRules.Condition;
@@ -8,11 +10,8 @@ import io.mlconnector.alerts.AlertRules.Kind;
 import io.mlconnector.alerts.AlertRules.Notification;
 import io.mlconnector.alerts.AlertRules.Outcome;
 import io.mlconnector.alerts.AlertRules.State;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,33 +150,5 @@ class AlertRulesTest {
         assertThat(List.of(1, 2, 3, 4, 5, 6, 7).stream().map(sender::backoff).map(Duration::toSeconds).toList())
                 .containsExactly(1L, 2L, 4L, 8L, 16L, 30L, 30L);
         sender.close();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
