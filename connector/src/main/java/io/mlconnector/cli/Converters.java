@@ -2,7 +2,6 @@ package io.mlconnector.cli;
 
 import io.mlconnector.config.ConfigLoader;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -36,14 +35,9 @@ final class Converters {
     static final class HttpUrl implements ITypeConverter<URI> {
         @Override
         public URI convert(String value) {
-            try {
-                URI uri = new URI(value.strip());
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                    return uri;
-                }
-            } catch (URISyntaxException e) {
-                // reported below
+            URI uri = ConfigLoader.parseHttpUrl(value.strip());
+            if (uri != null) {
+                return uri;
             }
             throw new TypeConversionException("'" + value + "' is not an http(s) URL such as http://localhost:8080");
         }

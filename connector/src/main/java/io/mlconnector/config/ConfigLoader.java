@@ -317,14 +317,9 @@ public final class ConfigLoader {
             if (text == null) {
                 return null;
             }
-            try {
-                URI uri = new URI(text);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                    return uri;
-                }
-            } catch (URISyntaxException e) {
-                // reported below
+            URI uri = parseHttpUrl(text);
+            if (uri != null) {
+                return uri;
             }
             bad(key, "must be an absolute http(s) URL such as https://host.example.com");
             return null;
@@ -337,14 +332,9 @@ public final class ConfigLoader {
             if (text == null) {
                 return null;
             }
-            try {
-                URI uri = new URI(text);
-                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                    return uri;
-                }
-            } catch (URISyntaxException e) {
-                // reported below
+            URI uri = parseHttpUrl(text);
+            if (uri != null) {
+                return uri;
             }
             bad(key, "must be an absolute http(s) URL such as https://hooks.slack.com/services/...");
             return null;
@@ -382,6 +372,17 @@ public final class ConfigLoader {
                 bad(key, "must be text or json");
                 return LogFormat.TEXT;
             }
+        }
+    }
+
+    /** Parses an absolute http(s) URL with a host; null when it is not one (the config's and the CLI's URL rule). */
+    public static URI parseHttpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
         }
     }
 
