@@ -1,6 +1,6 @@
 package io.mlconnector.bench;
 
-import java.io.File;
+import io.mlconnector.demo.ConnectorProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,10 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /** A server in a JVM of its own, started with the flags {@code ConnectorProcess} gives {@code mlc serve}. */
 final class ChildJvm implements AutoCloseable {
@@ -32,7 +30,7 @@ final class ChildJvm implements AutoCloseable {
             Files.createDirectories(workDir);
             Path log = workDir.resolve(name + ".log");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "-cp", absoluteClassPath(), mainClass));
+                    "-Xmx256m", "-XX:+UseSerialGC", "-cp", ConnectorProcess.absoluteClassPath(), mainClass));
             command.addAll(args);
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
@@ -80,11 +78,5 @@ final class ChildJvm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String absoluteClassPath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(entry -> Path.of(entry).toAbsolutePath().toString())
-                .collect(Collectors.joining(File.pathSeparator));
     }
 }

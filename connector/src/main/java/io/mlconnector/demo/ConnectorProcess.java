@@ -246,7 +246,7 @@ public final class ConnectorProcess implements AutoCloseable {
     }
 
     /** This JVM's classpath with absolute entries: the child runs in {@code workDir}. */
-    private static String absoluteClassPath() {
+    public static String absoluteClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString())
                 .collect(Collectors.joining(File.pathSeparator));
