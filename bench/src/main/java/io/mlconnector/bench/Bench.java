@@ -1,27 +1,18 @@
 package io.mlconnector.bench;
 
+import io.mlconnector.app.Operations;
+import io.mlconnector.demo.DemoWorld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.mlconnector.app.Operations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 
-/** Small things every benchmark needs: pauses between samples and a process's resident memory. */
+/** Small things the benchmarks share: waiting for the connector to settle, and a process's resident memory. */
 final class Bench {
     private Bench() {}
-
-    /** A pause between samples of something that has no event to wait on (a rate, a memory figure). */
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Resident set size of a process in MiB, from {@code /proc/PID/status} (Linux). */
     static OptionalLong rssMiB(long pid) {
@@ -49,7 +40,7 @@ final class Bench {
             } else if (Duration.between(quietSince, Instant.now()).toSeconds() >= 2) {
                 return Duration.between(start, quietSince);
             }
-            Bench.pause(Duration.ofMillis(100));
+            DemoWorld.pause(Duration.ofMillis(100));
         }
         throw new IllegalStateException("the connector did not settle within 5 minutes");
     }

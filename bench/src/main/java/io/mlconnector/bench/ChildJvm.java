@@ -1,5 +1,6 @@
 package io.mlconnector.bench;
 
+import io.mlconnector.demo.DemoWorld;
 import io.mlconnector.demo.ConnectorProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +64,7 @@ final class ChildJvm implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            Bench.pause(Duration.ofMillis(100));
+            DemoWorld.pause(Duration.ofMillis(100));
         }
         throw new IllegalStateException(url + " did not answer within " + timeout + "; see " + log);
     }

@@ -53,7 +53,7 @@ final class FreshnessBench {
                 Instant start = Instant.now();
                 ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
                 ticker.scheduleAtFixedRate(() -> freshBooks.generator().step(1), 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
-                Bench.pause(each);
+                DemoWorld.pause(each);
                 ticker.shutdownNow();
                 try {
                     ticker.awaitTermination(10, TimeUnit.SECONDS);

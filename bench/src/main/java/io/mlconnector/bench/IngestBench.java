@@ -187,7 +187,7 @@ final class IngestBench {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
-                Bench.pause(Duration.ofMillis(20));
+                DemoWorld.pause(Duration.ofMillis(20));
             }
             throw new IllegalStateException("no webhook accepted within 120 s of starting " + instance.name());
         });
@@ -204,7 +204,7 @@ final class IngestBench {
             if (status.path("inboxPending").asLong() == 0 && status.path("outboxUnsent").asLong() == 0) {
                 return Duration.between(start, Instant.now());
             }
-            Bench.pause(Duration.ofMillis(250));
+            DemoWorld.pause(Duration.ofMillis(250));
         }
         throw new IllegalStateException("the connector did not catch up within 10 minutes: " + status(admin));
     }

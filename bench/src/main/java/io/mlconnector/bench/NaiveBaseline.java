@@ -46,7 +46,7 @@ final class NaiveBaseline {
                     accepted++;
                 } else if (result instanceof PostRowsResult.Throttled t) {
                     throttled++;
-                    Bench.pause(t.retryAfter() == null ? Duration.ofSeconds(1) : t.retryAfter());
+                    DemoWorld.pause(t.retryAfter() == null ? Duration.ofSeconds(1) : t.retryAfter());
                 } else {
                     throw new IllegalStateException("the naive POST was refused: " + result);
                 }

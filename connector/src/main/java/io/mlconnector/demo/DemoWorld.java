@@ -378,7 +378,7 @@ public final class DemoWorld implements AutoCloseable {
         simulators.close();
     }
 
-    static void pause(Duration duration) {
+    public static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
