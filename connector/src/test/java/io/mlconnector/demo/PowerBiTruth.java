@@ -96,17 +96,19 @@ final class PowerBiTruth {
     /** The same for the dataset {@code datasetId} (a connector in another process). */
     static void assertNoRowPushedTwice(PowerBiSimulator powerBi, String datasetId) {
         for (String table : MONEY_COLUMNS.keySet()) {
-            Map<Map<String, Object>, Integer> seen = new HashMap<>();
+            // Each row's identity (its values and sign) → the batches and push times it arrived in.
+            Map<Map<String, Object>, List<String>> seen = new HashMap<>();
             for (Map<String, Object> row : powerBi.rows(datasetId, table)) {
                 Map<String, Object> identity = new HashMap<>(row);
                 identity.remove("pushed_at_utc");
                 identity.remove("batch_id");
-                seen.merge(identity, 1, Integer::sum);
+                seen.computeIfAbsent(identity, k -> new ArrayList<>())
+                        .add("batch " + row.get("batch_id") + " at " + row.get("pushed_at_utc"));
             }
-            List<Map<String, Object>> twice = new ArrayList<>();
-            seen.forEach((row, n) -> {
-                if (n > 1) {
-                    twice.add(row);
+            List<String> twice = new ArrayList<>();
+            seen.forEach((row, arrivals) -> {
+                if (arrivals.size() > 1) {
+                    twice.add(row + " in " + arrivals);
                 }
             });
             assertThat(twice).as(table + " rows pushed more than once").isEmpty();
