@@ -69,6 +69,16 @@ final class Freshness {
     }
 
     /**
+     * Whether {@code objectType}'s own rows go to a dimension table (clients, vendors): those hold one row per key,
+     * so a changed key waits for the table's debounced reload ({@code pipeline.dimension-refresh-interval}) by
+     * design, and its freshness is bounded by that interval, not by the quota.
+     */
+    static boolean isDimension(String objectType) {
+        String table = TABLE_OF.get(objectType);
+        return table != null && io.mlconnector.mapping.DatasetModel.isDimension(table);
+    }
+
+    /**
      * The least time the Power BI quota allows for a mix that touches {@code activeTables} tables: each table's rows
      * need a POST of their own, and a dataset takes {@code postsPerMinute} of them.
      */

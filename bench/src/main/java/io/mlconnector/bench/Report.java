@@ -75,15 +75,21 @@ final class Report {
                 .append("The simulated businesses change at the rate asked (their usual mix of invoices, payments, expenses,\n")
                 .append("bills and clients); each change is timed from FreshBooks to the first rows of its record accepted by\n")
                 .append("Power BI. Changes no row shows (e.g. a category) are counted apart. The quota bound is one POST per\n")
-                .append("table the mix touched, at the dataset's 120 POSTs a minute.\n\n")
-                .append("| Asked | Changes/s | Changes | p50 | p99 | Max | Without rows | Tables | Quota bound | p99 ÷ bound |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("table the mix touched, at the dataset's 120 POSTs a minute. p50, p99 and max are over the changes to\n")
+                .append("facts (invoices, payments, expenses, bills). Clients and vendors are apart: their tables hold one row per\n")
+                .append("key, so a changed key waits for the table's debounced reload (`pipeline.dimension-refresh-interval`),\n")
+                .append("and that interval, not the quota, bounds them.\n\n")
+                .append("| Asked | Changes/s | Changes | p50 | p99 | Max | Without rows | Tables | Quota bound | p99 ÷ bound"
+                        + " | Clients, vendors: changes | their p99 | their max | reload interval |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (FreshnessBench.Point p : results.freshness()) {
-            md.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %d ms | %d ms | %d ms | %d | %d | %d ms | %.2f |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %d | %d ms | %d ms | %d ms | %d | %d | %d ms | %.2f | %d | %d ms | %d ms | %d s |%n",
                     p.askedPerSecond() + "/s", p.eventsPerSecond(), p.changes(), p.result().percentile(0.5).toMillis(),
                     p.result().percentile(0.99).toMillis(), p.result().max().toMillis(), p.result().withoutRows(),
                     p.activeTables(), p.quotaBound().toMillis(),
-                    p.result().percentile(0.99).toMillis() / (double) Math.max(1, p.quotaBound().toMillis())));
+                    p.result().percentile(0.99).toMillis() / (double) Math.max(1, p.quotaBound().toMillis()),
+                    p.dimensions().latencies().size(), p.dimensions().percentile(0.99).toMillis(),
+                    p.dimensions().max().toMillis(), p.dimensionRefresh().toSeconds()));
         }
 
         BackfillBench.Result backfill = results.backfill();
@@ -137,10 +143,10 @@ final class Report {
                     p.stored() >= p.wrk().succeeded());
         });
         results.freshness().stream().filter(p -> p.askedPerSecond() == 1).findFirst().ifPresent(p -> target(md,
-                "Freshness p99 < 2 s at 1 event/s", p.result().percentile(0.99).toMillis() + " ms",
+                "Freshness p99 < 2 s at 1 event/s (facts)", p.result().percentile(0.99).toMillis() + " ms",
                 p.result().percentile(0.99).toMillis() < 2_000));
         results.freshness().stream().filter(p -> p.askedPerSecond() == 50).findFirst().ifPresent(p -> target(md,
-                "Freshness p99 within 1.5× the quota bound at 50 events/s", String.format(Locale.ROOT, "%d ms, bound %d ms",
+                "Freshness p99 within 1.5× the quota bound at 50 events/s (facts)", String.format(Locale.ROOT, "%d ms, bound %d ms",
                         p.result().percentile(0.99).toMillis(), p.quotaBound().toMillis()),
                 p.result().percentile(0.99).toMillis() <= 1.5 * p.quotaBound().toMillis()));
         target(md, "Backfill ≥ 90% of 1,000,000 rows/h", fmt(backfill.rowsPerHour() / ROWS_PER_HOUR_CEILING),

@@ -42,6 +42,14 @@ class FreshnessTest {
     }
 
     @Test
+    void clientsAndVendorsAreDimensionsTheRestFacts() {
+        assertThat(Freshness.isDimension("client")).isTrue();
+        assertThat(Freshness.isDimension("bill_vendor")).isTrue();
+        assertThat(Freshness.isDimension("invoice")).isFalse();
+        assertThat(Freshness.isDimension("category")).isFalse(); // no table of its own: counted with the facts, without rows
+    }
+
+    @Test
     void noLatenciesGiveZeroes() {
         Freshness.Result none = Freshness.measure(List.of(), List.of());
         assertThat(none.percentile(0.99)).isZero();

@@ -33,8 +33,10 @@ class ReportTest {
         List<Duration> slow = List.of(Duration.ofMillis(2_000), Duration.ofMillis(4_000));
         String md = Report.markdown(new Report.Results(new Machine("cpu", 2, 4096, "Linux", "Java 17", "wrk 4.1.0", "abc123"),
                 ZonedDateTime.parse("2026-12-02T06:00:00Z"), Duration.ofSeconds(10), points, Duration.ofMillis(2100),
-                List.of(new FreshnessBench.Point(1, 1.0, 20, new Freshness.Result(fast, 0), 4, Duration.ofSeconds(2)),
-                        new FreshnessBench.Point(50, 48.0, 960, new Freshness.Result(slow, 3), 6, Duration.ofSeconds(3))),
+                List.of(new FreshnessBench.Point(1, 1.0, 20, new Freshness.Result(fast, 0), new Freshness.Result(slow, 0),
+                                Duration.ofSeconds(15), 4, Duration.ofSeconds(2)),
+                        new FreshnessBench.Point(50, 48.0, 960, new Freshness.Result(slow, 3), new Freshness.Result(fast, 0),
+                                Duration.ofSeconds(15), 6, Duration.ofSeconds(3))),
                 new BackfillBench.Result(20_000, 70_000, Duration.ofSeconds(240),
                         List.of(new BackfillBench.TablePosts("invoices", 20_000, 3), new BackfillBench.TablePosts("invoice_lines", 50_000, 6))),
                 new CoalescingBench.Result(100, 100, 1, 2, 6, Duration.ofSeconds(2)),
@@ -45,8 +47,9 @@ class ReportTest {
                 .contains("| H2, 64 connections: every 204 stored | 59000 of 60000 | **no** |")
                 .contains("| 100 webhooks for one record → 1 fetch | 1 fetch(es) | yes |")
                 .contains("| `mlc serve` started → first webhook answered 204 (H2) | 2100 ms |")
-                .contains("| Freshness p99 < 2 s at 1 event/s | 900 ms | yes |")
-                .contains("| Freshness p99 within 1.5× the quota bound at 50 events/s | 4000 ms, bound 3000 ms | yes |")
+                .contains("| Freshness p99 < 2 s at 1 event/s (facts) | 900 ms | yes |")
+                .contains("| Freshness p99 within 1.5× the quota bound at 50 events/s (facts) | 4000 ms, bound 3000 ms | yes |")
+                .contains("| 1/s | 1.0 | 20 | 300 ms | 900 ms | 900 ms | 0 | 4 | 2000 ms | 0.45 | 2 | 4000 ms | 4000 ms | 15 s |")
                 .contains("| Backfill ≥ 90% of 1,000,000 rows/h | 1.05 | yes |") // 70,000 rows in 4 min
                 .contains("| Backfill POSTs within 5% of the least possible | 9 of 7 | **no** |")
                 .contains("7,200 rows an hour") // 120 rows a minute
