@@ -115,6 +115,7 @@ class HardKillIT {
                 awaitTruth(world, child, tenants);
                 assertThat(status(child).path("route").path("resolver").asString()).isEqualTo(way.name());
                 PowerBiTruth.assertNoBatchAppliedTwice(powerBi);
+                PowerBiTruth.assertEachRowPushedOnce(powerBi, status(child).path("datasetId").asString(), world.config().store());
                 assertThat(powerBi.faults().injected()).extracting(FaultInjector.Injected::kind)
                         .contains(FaultInjector.Kind.THROTTLE, FaultInjector.Kind.SERVER_ERROR);
                 assertThat(powerBi.postRowsLog()).anyMatch(r -> "ACCEPT_THEN_HANG".equals(r.fault()) && r.applied());
