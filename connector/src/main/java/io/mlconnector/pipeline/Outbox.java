@@ -205,8 +205,8 @@ public final class Outbox {
      * table that may be posted or resolved now, so a table's batches leave in order.
      */
     public List<Batch> headOfEachTable(String route) {
-        // A batch holding a sequence number (its last outcome was unknown) goes first: a batch sent before it
-        // would take a higher number, and the service would then drop it as a duplicate.
+        // A batch holding a sequence number (it was posted before) goes first: a batch sent before it would take
+        // a higher number, and the service would then drop it as a duplicate.
         List<Batch> open = jdbi.withHandle(h -> h.createQuery("SELECT * FROM outbox_batch WHERE route = :route"
                         + " AND state IN " + OPEN + " ORDER BY table_name, CASE WHEN push_seq IS NULL THEN 1 ELSE 0 END,"
                         + " first_row_id, seq")
@@ -304,13 +304,15 @@ public final class Outbox {
     }
 
     /**
-     * Nothing of the batch was written (refused, throttled, never sent): send the same rows again at
-     * {@code nextAttemptAt}, with a new sequence number then, since other batches of the table may go first.
+     * Nothing of this attempt was written (refused, throttled, never sent): send the same rows again at
+     * {@code nextAttemptAt}. The batch keeps its sequence number: an earlier attempt whose outcome was unknown may
+     * still be applied late, and the service must then drop the one that comes second. Keeping it costs nothing,
+     * since a batch holding a number is first in its table's line (headOfEachTable).
      */
     public void retryLater(Batch batch, Instant nextAttemptAt, String error) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE outbox_batch SET state = 'pending', attempts = attempts + 1, next_attempt_at = :at,
-                               last_error = :error, push_seq = NULL
+                               last_error = :error
                         WHERE batch_id = :id AND state IN ('pending', 'posting') AND COALESCE(attempt_id, '') = :attempt""")
                 .bind("id", batch.batchId()).bind("at", nextAttemptAt).bind("error", clip(error))
                 .bind("attempt", attemptOf(batch)).execute());
