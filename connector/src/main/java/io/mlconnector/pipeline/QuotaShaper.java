@@ -67,14 +67,20 @@ public final class QuotaShaper {
      * predecessor spent from the store).
      */
     public void remember(Instant at, int rows) {
-        if (lastHour.stream().noneMatch(p -> p.at().equals(at) && p.rows() == rows)) {
-            lastHour.add(new Post(at, rows));
+        Post post = new Post(at, rows);
+        if (lastHour.contains(post)) {
+            return;
+        }
+        if (lastHour.isEmpty() || !at.isBefore(lastHour.peekLast().at())) {
+            lastHour.addLast(post); // the usual case: a new owner remembers its predecessor's POSTs oldest first
+        } else {
             java.util.List<Post> sorted = new java.util.ArrayList<>(lastHour);
+            sorted.add(post);
             sorted.sort(java.util.Comparator.comparing(Post::at));
             lastHour.clear();
             lastHour.addAll(sorted);
-            paceAt = later(paceAt, at.plus(spacing()));
         }
+        paceAt = later(paceAt, at.plus(spacing()));
     }
 
     /** Counts a POST that is going out now. */

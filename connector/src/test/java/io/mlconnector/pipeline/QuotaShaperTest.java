@@ -40,6 +40,21 @@ class QuotaShaperTest {
     }
 
     @Test
+    void aNewOwnerCountsItsPredecessorsPostsOnceInWhateverOrderItLearnsThem() {
+        Instant now = clock.instant();
+        shaper.remember(now.minusSeconds(20), 1);
+        shaper.remember(now.minusSeconds(50), 600); // out of order
+        shaper.remember(now.minusSeconds(20), 1);   // the same POST again: counted once
+        shaper.remember(now.minusSeconds(5), 300);
+        // three POSTs in the minute: the one at -50 s leaves it in 10 s (3 a minute)
+        assertThat(shaper.waitBefore(1, 0)).isEqualTo(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(shaper.waitBefore(1, 0)).isZero();
+        // 901 rows in the hour: 100 more must wait for the 600 at -50 s to leave it
+        assertThat(shaper.waitBefore(100, 0)).isEqualTo(Duration.ofMinutes(60).minusSeconds(60));
+    }
+
+    @Test
     void rowsPerHourWaitUntilEnoughRowsHaveAgedOut() {
         shaper.recordPost(600);
         clock.advance(Duration.ofMinutes(10));
