@@ -128,6 +128,11 @@ public final class AlertSender implements AutoCloseable {
         }
     }
 
+    /** Webhook POSTs accepted for sending and not yet delivered or given up on. */
+    int waiting() {
+        return waiting.get();
+    }
+
     Duration backoff(int attempt) {
         Duration wait = firstRetry.multipliedBy(1L << Math.min(attempt - 1, 20));
         return wait.compareTo(maxRetry) > 0 ? maxRetry : wait;
