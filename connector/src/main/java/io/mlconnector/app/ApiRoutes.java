@@ -53,7 +53,9 @@ final class ApiRoutes implements RouteModule {
                 ctx.status(202).json(operations.startBackfill(ctx.queryParam("tenant"), date(ctx.queryParam("since")),
                         ctx.queryParams("tables"), "true".equals(ctx.queryParam("fromStart"))));
             } catch (io.mlconnector.pipeline.Backfills.AlreadyRunningException e) {
-                ctx.status(409).json(java.util.Map.of("error", e.getMessage(), "running", e.runningId()));
+                // "running": its id when it runs on this instance (the CLI then watches it); absent when on another one
+                ctx.status(409).json(e.runningId() == null ? java.util.Map.of("error", e.getMessage())
+                        : java.util.Map.of("error", e.getMessage(), "running", e.runningId()));
             }
         }));
         routes.get("/api/explain", ctx -> refused(ctx, () -> ctx.json(operations.explain(ctx.queryParam("table"),

@@ -189,7 +189,7 @@ public final class Connector implements AutoCloseable {
         Operations operations = new Operations(tenants, oauth, new OAuthStates(database.jdbi(), clock, random, config.admin().connectLinkLifetime()), background, onboarding,
                 subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
                 pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter, leases,
-                new io.mlconnector.pipeline.Backfills(sweeper, database.jdbi(), background, clock,
+                new io.mlconnector.pipeline.Backfills(sweeper, database.jdbi(), leases, background, clock,
                         io.mlconnector.pipeline.BackfillProgress::logged),
                 new io.mlconnector.pipeline.RecordLineage(database.jdbi()),
                 new io.mlconnector.pipeline.ReplaySelection(database.jdbi(), outbox, queue));

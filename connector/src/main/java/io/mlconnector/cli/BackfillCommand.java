@@ -103,6 +103,9 @@ public final class BackfillCommand implements Callable<Integer> {
         ConnectorService.Answer answer = connector.post(path.toString());
         JsonNode body = json(answer, "POST /api/backfills");
         PrintWriter out = spec.commandLine().getOut();
+        if (answer.status() == 409 && !body.hasNonNull("running")) { // running on another instance of a cluster
+            throw new CommandFailure(body.path("error").asString());
+        }
         if (answer.status() == 409) { // one of these tenants is being backfilled: watch that one instead
             out.println(body.path("error").asString() + "; watching it.");
             return JsonMapper.builder().build().createObjectNode().put("id", body.path("running").asString());

@@ -1,5 +1,7 @@
 package io.mlconnector.pipeline;
 
+import io.mlconnector.cluster.LeaseHolder;
+import io.mlconnector.cluster.Leases;
 import io.mlconnector.freshbooks.ObjectType;
 import io.mlconnector.store.Tenant;
 import java.time.Clock;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@code backfill_checkpoint}, so a backfill of the same listing started after a crash or a failure continues
  * there instead of at page 1. Pages can shift when records are created meanwhile; what a resumed listing misses
  * that way is caught by webhooks and the incremental sweep, and what it reads twice pushes nothing (the ledger).
- * The running backfills live in this instance's memory; only the checkpoints are in the store.
+ * The running backfills live in this instance's memory; only the checkpoints are in the store. One backfill per tenant
+ * fetches at a time in the whole cluster: each holds the lease {@code backfill:<tenant>} while it reads, so a second
+ * one, on any instance, is refused with where the first runs (two would write the same checkpoints).
  */
 public final class Backfills {
     private static final Logger log = LoggerFactory.getLogger(Backfills.class);
@@ -73,16 +77,18 @@ public final class Backfills {
 
     private final Sweeper sweeper;
     private final Jdbi jdbi;
+    private final Leases leases;
     private final Executor background;
     private final Clock clock;
     private final BiFunction<String, Clock, BackfillProgress> progressLog;
     private final Map<String, Run> runs = new LinkedHashMap<>();
 
     /** @param progressLog the log line writer per tenant, e.g. {@link BackfillProgress#logged} */
-    public Backfills(Sweeper sweeper, Jdbi jdbi, Executor background, Clock clock,
+    public Backfills(Sweeper sweeper, Jdbi jdbi, Leases leases, Executor background, Clock clock,
                      BiFunction<String, Clock, BackfillProgress> progressLog) {
         this.sweeper = sweeper;
         this.jdbi = jdbi;
+        this.leases = leases;
         this.background = background;
         this.clock = clock;
         this.progressLog = progressLog;
@@ -119,15 +125,50 @@ public final class Backfills {
                             + " is still running; watch it with mlc status, or wait until it ends");
                 }
             }
+            List<LeaseHolder> held = holdTenants(tenants);
             forgetOld();
             run = new Run("bf-" + UUID.randomUUID().toString().substring(0, 8),
                     tenants.stream().map(Tenant::tenantId).toList(), types.stream().map(ObjectType::eventPrefix).toList(),
                     since, clock.instant(), listings.size());
             runs.put(run.id, run);
+            Run started = run;
+            try {
+                background.execute(() -> {
+                    try {
+                        execute(started, listings, fromStart, afterPage, held);
+                    } finally {
+                        held.forEach(LeaseHolder::close);
+                    }
+                });
+            } catch (RuntimeException e) { // the connector is stopping
+                runs.remove(run.id);
+                held.forEach(LeaseHolder::close);
+                throw e;
+            }
         }
-        Run started = run;
-        background.execute(() -> execute(started, listings, fromStart, afterPage));
         return snapshot(run);
+    }
+
+    /** The lease {@code backfill:<tenant>} of each tenant, or none and the exception saying where one is running. */
+    private List<LeaseHolder> holdTenants(List<Tenant> tenants) {
+        List<LeaseHolder> held = new ArrayList<>();
+        for (Tenant tenant : tenants) {
+            String name = leaseName(tenant.tenantId());
+            LeaseHolder holder = new LeaseHolder(leases, name);
+            if (holder.current().isEmpty()) {
+                holder.close();
+                held.forEach(LeaseHolder::close);
+                String owner = leases.find(name).map(Leases.Lease::owner).orElse("another instance");
+                throw new AlreadyRunningException(null, "a backfill of " + tenant.tenantId() + " is running on instance "
+                        + owner + "; watch it with mlc status there, or wait until it ends");
+            }
+            held.add(holder);
+        }
+        return held;
+    }
+
+    static String leaseName(String tenantId) {
+        return "backfill:" + tenantId;
     }
 
     /** One backfill, running or finished within the last hour. */
@@ -155,7 +196,8 @@ public final class Backfills {
         runs.values().removeIf(r -> r.finishedAt != null && r.finishedAt.isBefore(before));
     }
 
-    private void execute(Run run, List<Listing> listings, boolean fromStart, Consumer<Sweeper.Progress> afterPage) {
+    private void execute(Run run, List<Listing> listings, boolean fromStart, Consumer<Sweeper.Progress> afterPage,
+                         List<LeaseHolder> held) {
         Map<String, BackfillProgress> logs = new LinkedHashMap<>();
         for (String tenant : run.tenants) {
             logs.put(tenant, progressLog.apply(tenant, clock));
@@ -170,6 +212,11 @@ public final class Backfills {
             try {
                 sweeper.sweepListing(listing.tenant().tenantId(), listing.tenant().businessUuid(), listing.type(),
                         updatedMin, listing.deleted(), first, "backfill:" + run.id, p -> {
+                            if (held.stream().anyMatch(h -> h.current().isEmpty())) {
+                                // Renewals failed (the store unreachable): another instance may start one meanwhile.
+                                throw new IllegalStateException("backfill " + run.id + " lost its lease; start it again"
+                                        + " to continue where it stopped");
+                            }
                             run.page(p);
                             logs.get(p.tenantId()).accept(p);
                             if (p.page() < p.pages()) { // a last page needs no checkpoint: the listing is done
