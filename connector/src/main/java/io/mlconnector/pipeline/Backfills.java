@@ -155,6 +155,13 @@ public final class Backfills {
         for (Tenant tenant : tenants) {
             String name = leaseName(tenant.tenantId());
             LeaseHolder holder = new LeaseHolder(leases, name);
+            Optional<Leases.Lease> left = holder.current().isPresent() ? Optional.empty() : leases.find(name)
+                    .filter(l -> l.owner().equals(leases.instanceId()));
+            if (left.isPresent()) { // left by this instance before a crash (none of its runs holds it: checked above)
+                holder.close();
+                leases.release(left.get());
+                holder = new LeaseHolder(leases, name);
+            }
             if (holder.current().isEmpty()) {
                 holder.close();
                 held.forEach(LeaseHolder::close);

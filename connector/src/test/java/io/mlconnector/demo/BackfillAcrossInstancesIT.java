@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One backfill per tenant in the whole cluster: two {@code mlc serve} processes on one PostgreSQL; while one
  * instance's backfill of a tenant is reading FreshBooks, the other refuses a second one and says where it runs, and
- * takes one once the first has ended. (Two at once would write the same checkpoints.)
+ * takes one once the first has ended. (Two at once would write the same checkpoints.) An instance killed mid-backfill
+ * starts one again at once after its restart, though its lease has not expired yet.
  */
 class BackfillAcrossInstancesIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -55,7 +56,6 @@ class BackfillAcrossInstancesIT {
             world.freshBooks().apiFaults().add(Rule.hold(release).onPathsContaining("/invoices/invoices"));
             HttpResponse<String> started = startBackfill(first, tenant);
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-            String id = JSON.readTree(started.body()).path("id").asString();
 
             HttpResponse<String> refused = startBackfill(second, tenant);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
@@ -63,6 +63,15 @@ class BackfillAcrossInstancesIT {
             assertThat(why.path("error").asString()).contains(tenant).contains("running on instance "
                     + cluster.instances().get(0).name());
             assertThat(why.has("running")).as("no id to watch: it runs elsewhere").isFalse();
+
+            // The first instance dies mid-backfill and comes back: its own lease, left behind, does not hold it up.
+            ConnectorProcess restarted = cluster.instances().get(0);
+            restarted.kill9();
+            restarted.restart();
+            HttpResponse<String> resumed = startBackfill(first, tenant);
+            assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(202);
+            String id = JSON.readTree(resumed.body()).path("id").asString();
+            assertThat(startBackfill(second, tenant).statusCode()).as("still one at a time").isEqualTo(409);
 
             release.countDown();
             await("the first backfill ends").atMost(Duration.ofMinutes(2)).until(() ->
