@@ -157,7 +157,11 @@ public final class Backfills {
             LeaseHolder holder = new LeaseHolder(leases, name);
             Optional<Leases.Lease> left = holder.current().isPresent() ? Optional.empty() : leases.find(name)
                     .filter(l -> l.owner().equals(leases.instanceId()));
-            if (left.isPresent()) { // left by this instance before a crash (none of its runs holds it: checked above)
+            // Left by this instance before a crash (none of its runs holds it: checked above). Unlike a route's push
+            // stream, which waits out such a lease in case the old process is not quite dead, a backfill takes it at
+            // once: two of one tenant at worst both read FreshBooks (the ledger applies each record once) and one of
+            // them fails on the other's checkpoint, to be started again.
+            if (left.isPresent()) {
                 holder.close();
                 leases.release(left.get());
                 holder = new LeaseHolder(leases, name);
