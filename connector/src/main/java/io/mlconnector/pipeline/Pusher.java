@@ -438,6 +438,7 @@ public final class Pusher implements AutoCloseable {
 
     /** Empties a table being rebuilt; its queued current rows then go out as usual. */
     private void clear(String table) {
+        rebuilds.checkStillOwner(owned); // as beginAttempt does before each POST
         client.deleteRows(target.workspaceId(), datasetId, table);
         rebuilds.cleared(target.route(), table);
         rowsInTable.put(table, 0L);

@@ -178,6 +178,14 @@ public final class TableRebuilds {
                 .list());
     }
 
+    /**
+     * Throws {@link io.mlconnector.cluster.Leases.LeaseLostException} unless {@code lease} (the route's) is still this
+     * instance's: an owner that lost the route while stalled must not empty a table its successor is filling.
+     */
+    public void checkStillOwner(io.mlconnector.cluster.Leases.Lease lease) {
+        database.jdbi().useTransaction(h -> io.mlconnector.cluster.Leases.checkHeld(h, lease));
+    }
+
     /** Power BI's copy of the table is empty now: its queued rows may go. */
     public void cleared(String route, String table) {
         database.inDurableTransaction(h -> {
@@ -193,17 +201,28 @@ public final class TableRebuilds {
     /** The ledger's current rows of {@code tables}, by table. */
     private Map<String, List<LedgerRowOf>> currentRows(Handle h, Set<String> tables) {
         Map<String, List<LedgerRowOf>> byTable = new HashMap<>();
-        h.createQuery("SELECT tenant_id, object_type, object_id, rows_json FROM ledger_entry")
-                .map((rs, ctx) -> {
+        // Only entries naming one of the tables (a quoted table name in rows_json) are parsed: a dimension table's
+        // reload reads its few records, not every invoice's. A superset: each row's table is checked below.
+        List<String> names = new ArrayList<>(tables);
+        StringBuilder naming = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            naming.append(i == 0 ? "" : " OR ").append("rows_json LIKE :t").append(i);
+        }
+        var query = h.createQuery("SELECT tenant_id, object_type, object_id, rows_json FROM ledger_entry"
+                + (names.isEmpty() ? "" : " WHERE " + naming));
+        for (int i = 0; i < names.size(); i++) {
+            query.bind("t" + i, "%\"" + names.get(i) + "\"%");
+        }
+        query.map((rs, ctx) -> {
                     for (LedgerDiff.LedgerRow row : SignedRowLedger.rowsOf(json, rs.getString("rows_json"))) {
                         if (tables.contains(row.table())) {
                             byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(new LedgerRowOf(rs.getString(1),
                                     rs.getString(2), rs.getString(3), row.key(), row.values()));
                         }
                     }
-                    return rs.getString(1);
+                    return Boolean.TRUE;
                 })
-                .list();
+                .forEach(x -> { });
         return byTable;
     }
 
