@@ -1,5 +1,6 @@
 package io.mlconnector.bench;
 
+import io.mlconnector.cli.JvmOptions;
 import io.mlconnector.demo.DemoWorld;
 import io.mlconnector.demo.ConnectorProcess;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A server in a JVM of its own, started with the flags {@code ConnectorProcess} gives {@code mlc serve}. */
+/** A server in a JVM of its own, started with the JVM flags the {@code mlc} launcher gives {@code mlc serve} ({@link JvmOptions}). */
 final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Path log;
@@ -30,8 +31,9 @@ final class ChildJvm implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Path log = workDir.resolve(name + ".log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "-cp", ConnectorProcess.absoluteClassPath(), mainClass));
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(JvmOptions.forEnvironment(System.getenv()));
+            command.addAll(List.of("-cp", ConnectorProcess.absoluteClassPath(), mainClass));
             command.addAll(args);
             Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();

@@ -88,6 +88,11 @@ final class IngestBench {
         return points;
     }
 
+    /** Only the connector on H2, one instance (with its start to first webhook): what {@link IngestOnH2} measures. */
+    List<Point> connectorOnH2() {
+        return connector("H2", 1, null);
+    }
+
     private List<Point> ceiling(String name, String store, List<String> args, Path deliveries) {
         int port = DemoWorld.freePort();
         List<String> withPort = new ArrayList<>(args);

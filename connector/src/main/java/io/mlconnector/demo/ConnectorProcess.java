@@ -1,5 +1,6 @@
 package io.mlconnector.demo;
 
+import io.mlconnector.cli.JvmOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  * and, through {@code testing.ChildConnector}, by the crash tests.
  * <p>
  * Each process writes its stdout and stderr to {@code <workDir>/<name>-<n>.log}. The child runs with this JVM's
- * classpath ({@code java.class.path}: the test classpath, or {@code mlc.jar}), so it runs exactly this code.
+ * classpath ({@code java.class.path}: the test classpath, or {@code mlc.jar}), so it runs exactly this code, and the
+ * JVM flags the {@code mlc} launcher would give it ({@link JvmOptions}: {@code MLC_JAVA_OPTS}, else the defaults).
  */
 public final class ConnectorProcess implements AutoCloseable {
 
@@ -218,9 +220,10 @@ public final class ConnectorProcess implements AutoCloseable {
         Path log = workDir.resolve(name + "-" + (logFiles.size() + 1) + ".log");
         logFiles.add(log);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", absoluteClassPath(),
-                "io.mlconnector.cli.Main", "serve", "--config", configFile.toString())
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JvmOptions.forEnvironment(System.getenv())); // as the mlc launcher starts it
+        command.addAll(List.of("-cp", absoluteClassPath(), "io.mlconnector.cli.Main", "serve", "--config", configFile.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -164,8 +164,9 @@ class FreshCloneIT {
     private Path spawn(Path workDir, String logName, Map<String, String> env, String... args) throws IOException {
         Files.createDirectories(workDir);
         Path log = workDir.resolve(logName);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", absoluteClassPath(), "io.mlconnector.cli.Main"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(JvmOptions.forEnvironment(System.getenv())); // as the mlc launcher would
+        command.addAll(List.of("-cp", absoluteClassPath(), "io.mlconnector.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
