@@ -44,7 +44,8 @@ final class Report {
                 .append("| CPU | ").append(machine.cpu()).append(", ").append(machine.cores()).append(" cores |\n")
                 .append("| Memory | ").append(machine.memoryMiB()).append(" MiB |\n")
                 .append("| OS | ").append(machine.kernel()).append(" |\n")
-                .append("| Java | ").append(machine.java()).append(" (children: `-Xmx256m -XX:+UseSerialGC`, as `mlc serve` in the tests) |\n")
+                .append("| Java | ").append(machine.java()).append(" (children: `").append(String.join(" ", io.mlconnector.cli.JvmOptions.defaults()))
+                .append("`, as `mlc serve` by default) |\n")
                 .append("| Load generator | ").append(machine.wrk()).append(" |\n")
                 .append("| Commit | ").append(machine.commit()).append(" |\n\n");
 
