@@ -129,7 +129,8 @@ public final class WebhookWorker implements AutoCloseable {
                     queue.release(claim);
                     continue;
                 }
-                lanes[Math.floorMod(key.hashCode(), lanes.length)].execute(() -> {
+                ExecutorService lane = lanes[Math.floorMod(key.hashCode(), lanes.length)];
+                Runnable work = () -> {
                     try {
                         if (closing) {
                             queue.release(claim); // another instance need not wait for the lease to lapse
@@ -142,7 +143,13 @@ public final class WebhookWorker implements AutoCloseable {
                         inFlight.remove(key);
                         askRefill();
                     }
-                });
+                };
+                try {
+                    lane.execute(work);
+                } catch (java.util.concurrent.RejectedExecutionException e) { // closing: the lanes stopped taking work
+                    inFlight.remove(key);
+                    queue.release(claim);
+                }
             }
         } catch (RuntimeException e) {
             log.warn("webhook dispatch failed, will retry: {}", e.toString());
