@@ -43,6 +43,16 @@ final class BackfillBench {
 
     private BackfillBench() {}
 
+    /** Runs this benchmark alone: {@code java -cp ... io.mlconnector.bench.BackfillBench [invoices]} (20,000 by default). */
+    public static void main(String[] args) throws java.io.IOException {
+        int invoices = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        Result result = run(java.nio.file.Files.createTempDirectory("mlc-backfill-bench"), invoices);
+        for (TablePosts t : result.tables()) {
+            System.out.printf("  %-20s %8d rows %4d POSTs, least possible %d%n", t.table(), t.rows(), t.posts(), t.minimum());
+        }
+        System.exit(0); // simulators' and Jetty's non-daemon threads
+    }
+
     static Result run(Path dir, int invoices) {
         try (DemoWorld world = DemoWorld.start(DemoWorld.Options.defaults(dir), Clock.systemUTC())) {
             FreshBooksSimulator freshBooks = world.freshBooks();

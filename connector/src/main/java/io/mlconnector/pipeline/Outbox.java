@@ -39,11 +39,26 @@ public final class Outbox {
         }
     }
 
+    /** A table of a route with rows not yet in any batch, and what waits there (see {@link BatchTiming}). */
+    record UnbatchedTable(String table, BatchTiming.Waiting waiting) {}
+
     /** Tables of a route that have rows not yet in any batch, the one whose rows waited longest first. */
-    public List<String> tablesWithUnbatchedRows(String route) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT table_name FROM outbox_row"
-                        + " WHERE route = :route AND batch_id IS NULL GROUP BY table_name ORDER BY MIN(id)")
-                .bind("route", route).mapTo(String.class).list());
+    List<UnbatchedTable> unbatchedTables(String route) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT table_name,
+                               SUM(CASE WHEN priority = :live THEN 1 ELSE 0 END) AS live_rows,
+                               SUM(CASE WHEN priority = :live THEN 0 ELSE 1 END) AS background_rows,
+                               SUM(CASE WHEN priority = :live THEN 0 ELSE LENGTH(values_json) + :overhead END)
+                                   AS background_bytes,
+                               MIN(CASE WHEN priority = :live THEN NULL ELSE created_at END) AS oldest_background,
+                               MAX(CASE WHEN priority = :live THEN NULL ELSE created_at END) AS newest_background
+                        FROM outbox_row WHERE route = :route AND batch_id IS NULL
+                        GROUP BY table_name ORDER BY MIN(id)""")
+                .bind("route", route).bind("live", LIVE).bind("overhead", ROW_OVERHEAD_BYTES)
+                .map((rs, ctx) -> new UnbatchedTable(rs.getString("table_name"), new BatchTiming.Waiting(
+                        rs.getLong("live_rows"), rs.getLong("background_rows"), rs.getLong("background_bytes"),
+                        instant(rs, "oldest_background"), instant(rs, "newest_background"))))
+                .list());
     }
 
     /**

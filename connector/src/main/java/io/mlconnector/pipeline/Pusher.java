@@ -301,16 +301,25 @@ public final class Pusher implements AutoCloseable {
                 return post(head, now);
             }
         }
-        for (String table : outbox.tablesWithUnbatchedRows(target.route())) {
+        Instant due = null; // the earliest instant a table's background rows become a batch
+        for (Outbox.UnbatchedTable unbatched : outbox.unbatchedTables(target.route())) {
+            String table = unbatched.table();
             // A table with an open batch waits for it: its batches leave one by one, in order.
-            if (!tablesWithOpenBatch.contains(table) && !guard.isBlocked(table)) {
-                Optional<Batch> formed = outbox.formBatch(target.route(), table, maxBatchRows, maxBatchBytes, now);
-                if (formed.isPresent()) {
-                    return post(formed.get(), now);
-                }
+            if (tablesWithOpenBatch.contains(table) || guard.isBlocked(table)) {
+                continue;
+            }
+            Optional<Instant> wait = BatchTiming.waitUntil(unbatched.waiting(), maxBatchRows, maxBatchBytes, now);
+            if (wait.isPresent()) {
+                due = due == null || wait.get().isBefore(due) ? wait.get() : due;
+                continue;
+            }
+            Optional<Batch> formed = outbox.formBatch(target.route(), table, maxBatchRows, maxBatchBytes, now);
+            if (formed.isPresent()) {
+                return post(formed.get(), now);
             }
         }
-        return IDLE_POLL;
+        // Polled, not slept through: a webhook's rows may come any moment and go at once.
+        return due == null ? IDLE_POLL : min(IDLE_POLL, Duration.between(now, due));
     }
 
     private Duration post(Batch pending, Instant now) {
