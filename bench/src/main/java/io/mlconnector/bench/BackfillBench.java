@@ -92,6 +92,18 @@ final class BackfillBench {
             Result result = new Result(invoices, rows, first == null ? Duration.ZERO : Duration.between(first, last), tables);
             System.out.printf("  %d invoices: %d rows in %.1f s = %.0f rows/h; %d POSTs, least possible %d%n", invoices,
                     rows, result.firstToLast().toMillis() / 1000.0, result.rowsPerHour(), result.posts(), result.minimumPosts());
+            // The rate above runs from the first row Power BI took; rows held for a whole batch start it later.
+            Duration fromStart = last == null ? Duration.ZERO : Duration.between(start, last);
+            System.out.printf("  from the backfill's start: %d rows in %.1f s = %.0f rows/h%n", rows,
+                    fromStart.toMillis() / 1000.0, fromStart.isZero() ? 0 : rows * 3_600_000.0 / fromStart.toMillis());
+            for (String table : List.of("invoices", "invoice_lines")) {
+                System.out.printf("  %s POSTs (s after start: rows):", table);
+                powerBi.postRowsLog().stream().filter(p -> p.datasetId().equals(datasetId) && p.table().equals(table)
+                                && p.applied() && !p.receivedAt().isBefore(start))
+                        .forEach(p -> System.out.printf(" %.1f:%d", Duration.between(start, p.receivedAt()).toMillis() / 1000.0,
+                                p.rowCount()));
+                System.out.println();
+            }
             return result;
         }
     }

@@ -34,8 +34,9 @@ final class BatchTiming {
      * @param liveRows         rows caused by webhooks ({@link Outbox#LIVE})
      * @param backgroundRows   rows of backfills, sweeps and rebuilds ({@link Outbox#BACKGROUND})
      * @param backgroundBytes  what the background rows weigh in a POST (as {@link Outbox#formBatch} counts)
-     * @param oldestBackground when the oldest background row was written, or null when there is none
-     * @param newestBackground when the newest background row was written, or null when there is none
+     * @param oldestBackground when the oldest background row was written (may be null when live rows or a whole
+     *                         batch decide it)
+     * @param newestBackground when the newest background row was written (likewise)
      */
     record Waiting(long liveRows, long backgroundRows, long backgroundBytes, Instant oldestBackground,
                    Instant newestBackground) {}

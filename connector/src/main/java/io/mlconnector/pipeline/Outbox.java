@@ -39,26 +39,55 @@ public final class Outbox {
         }
     }
 
-    /** A table of a route with rows not yet in any batch, and what waits there (see {@link BatchTiming}). */
-    record UnbatchedTable(String table, BatchTiming.Waiting waiting) {}
+    /**
+     * A table of a route with rows not yet in any batch, as its index tells it without reading the rows: how many of
+     * each priority, and the ids of the first and last background row (0 when there is none).
+     */
+    record UnbatchedTable(String table, long liveRows, long backgroundRows, long firstBackgroundId,
+                          long lastBackgroundId) {}
 
-    /** Tables of a route that have rows not yet in any batch, the one whose rows waited longest first. */
+    /**
+     * Tables of a route that have rows not yet in any batch, the one whose rows waited longest first. Asked every
+     * tenth of a second while a backfill fills the outbox, so it reads only the index, not the rows.
+     */
     List<UnbatchedTable> unbatchedTables(String route) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT table_name,
-                               SUM(CASE WHEN priority = :live THEN 1 ELSE 0 END) AS live_rows,
-                               SUM(CASE WHEN priority = :live THEN 0 ELSE 1 END) AS background_rows,
-                               SUM(CASE WHEN priority = :live THEN 0 ELSE LENGTH(values_json) + :overhead END)
-                                   AS background_bytes,
-                               MIN(CASE WHEN priority = :live THEN NULL ELSE created_at END) AS oldest_background,
-                               MAX(CASE WHEN priority = :live THEN NULL ELSE created_at END) AS newest_background
-                        FROM outbox_row WHERE route = :route AND batch_id IS NULL
-                        GROUP BY table_name ORDER BY MIN(id)""")
-                .bind("route", route).bind("live", LIVE).bind("overhead", ROW_OVERHEAD_BYTES)
-                .map((rs, ctx) -> new UnbatchedTable(rs.getString("table_name"), new BatchTiming.Waiting(
-                        rs.getLong("live_rows"), rs.getLong("background_rows"), rs.getLong("background_bytes"),
-                        instant(rs, "oldest_background"), instant(rs, "newest_background"))))
+        record Group(String table, int priority, long rows, long firstId, long lastId) {}
+        List<Group> groups = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT table_name, priority, COUNT(*), MIN(id), MAX(id) FROM outbox_row
+                        WHERE route = :route AND batch_id IS NULL GROUP BY table_name, priority""")
+                .bind("route", route)
+                .map((rs, ctx) -> new Group(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)))
                 .list());
+        java.util.Map<String, Long> firstRow = new java.util.HashMap<>();
+        java.util.Map<String, UnbatchedTable> tables = new java.util.HashMap<>();
+        for (Group g : groups) {
+            firstRow.merge(g.table(), g.firstId(), Math::min);
+            UnbatchedTable t = tables.getOrDefault(g.table(), new UnbatchedTable(g.table(), 0, 0, 0, 0));
+            tables.put(g.table(), g.priority() == LIVE
+                    ? new UnbatchedTable(t.table(), t.liveRows() + g.rows(), t.backgroundRows(), t.firstBackgroundId(),
+                            t.lastBackgroundId())
+                    : new UnbatchedTable(t.table(), t.liveRows(), t.backgroundRows() + g.rows(), g.firstId(), g.lastId()));
+        }
+        return tables.values().stream().sorted(java.util.Comparator.comparing(t -> firstRow.get(t.table()))).toList();
+    }
+
+    /** When rows were written, by id (two rows' worth: a table's oldest and newest waiting row). */
+    java.util.Map<Long, Instant> writtenAt(List<Long> ids) {
+        return jdbi.withHandle(h -> {
+            java.util.Map<Long, Instant> at = new java.util.HashMap<>();
+            h.createQuery("SELECT id, created_at FROM outbox_row WHERE id IN (<ids>)").bindList("ids", ids)
+                    .map((rs, ctx) -> at.put(rs.getLong(1), instant(rs, "created_at"))).list();
+            return at;
+        });
+    }
+
+    /** What a table's unbatched background rows weigh in a POST, as formBatch counts them. Reads every such row. */
+    long unbatchedBackgroundBytes(String route, String table) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COALESCE(SUM(LENGTH(values_json) + :overhead), 0) FROM outbox_row
+                        WHERE route = :route AND table_name = :table AND batch_id IS NULL AND priority = :background""")
+                .bind("route", route).bind("table", table).bind("background", BACKGROUND)
+                .bind("overhead", ROW_OVERHEAD_BYTES).mapTo(Long.class).one());
     }
 
     /**
