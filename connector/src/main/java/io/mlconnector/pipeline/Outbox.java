@@ -234,10 +234,17 @@ public final class Outbox {
                         VALUES (:id, :route, :table, :count, 'pending', 0, :now, :now, :now, :first, :bytes)""")
                 .bind("id", batchId).bind("route", route).bind("table", table).bind("count", ids.size())
                 .bind("now", now).bind("first", ids.get(0)).bind("bytes", bytes).execute();
-        var update = h.createUpdate("UPDATE outbox_row SET batch_id = :batch WHERE id IN (<ids>)"
-                        + " AND " + (from == null ? "batch_id IS NULL" : "batch_id = :from"))
-                .bind("batch", batchId).bindList("ids", ids);
-        int taken = (from == null ? update : update.bind("from", from)).execute();
+        // One row at a time by key: H2 checks every row against an IN list of 10,000 ids, which took seconds a batch.
+        org.jdbi.v3.core.statement.PreparedBatch update = h.prepareBatch("UPDATE outbox_row SET batch_id = :batch"
+                + " WHERE id = :row AND " + (from == null ? "batch_id IS NULL" : "batch_id = :from"));
+        for (long row : ids) {
+            update.bind("batch", batchId).bind("row", row);
+            if (from != null) {
+                update.bind("from", from);
+            }
+            update.add();
+        }
+        int taken = java.util.stream.IntStream.of(update.execute()).sum();
         if (taken != ids.size()) {
             throw new IllegalStateException("rows of table " + table + " were batched meanwhile; forming the batch again");
         }
