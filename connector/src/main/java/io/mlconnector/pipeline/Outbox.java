@@ -39,11 +39,55 @@ public final class Outbox {
         }
     }
 
-    /** Tables of a route that have rows not yet in any batch, the one whose rows waited longest first. */
-    public List<String> tablesWithUnbatchedRows(String route) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT table_name FROM outbox_row"
-                        + " WHERE route = :route AND batch_id IS NULL GROUP BY table_name ORDER BY MIN(id)")
-                .bind("route", route).mapTo(String.class).list());
+    /**
+     * A table of a route with rows not yet in any batch, as its index tells it without reading the rows: how many of
+     * each priority, and the ids of the first and last background row (0 when there is none).
+     */
+    record UnbatchedTable(String table, long liveRows, long backgroundRows, long firstBackgroundId,
+                          long lastBackgroundId) {}
+
+    /**
+     * Tables of a route that have rows not yet in any batch, the one whose rows waited longest first. Asked every
+     * tenth of a second while a backfill fills the outbox, so it reads only the index, not the rows.
+     */
+    List<UnbatchedTable> unbatchedTables(String route) {
+        record Group(String table, int priority, long rows, long firstId, long lastId) {}
+        List<Group> groups = jdbi.withHandle(h -> h.createQuery("""
+                        SELECT table_name, priority, COUNT(*), MIN(id), MAX(id) FROM outbox_row
+                        WHERE route = :route AND batch_id IS NULL GROUP BY table_name, priority""")
+                .bind("route", route)
+                .map((rs, ctx) -> new Group(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)))
+                .list());
+        java.util.Map<String, Long> firstRow = new java.util.HashMap<>();
+        java.util.Map<String, UnbatchedTable> tables = new java.util.HashMap<>();
+        for (Group g : groups) {
+            firstRow.merge(g.table(), g.firstId(), Math::min);
+            UnbatchedTable t = tables.getOrDefault(g.table(), new UnbatchedTable(g.table(), 0, 0, 0, 0));
+            tables.put(g.table(), g.priority() == LIVE
+                    ? new UnbatchedTable(t.table(), t.liveRows() + g.rows(), t.backgroundRows(), t.firstBackgroundId(),
+                            t.lastBackgroundId())
+                    : new UnbatchedTable(t.table(), t.liveRows(), t.backgroundRows() + g.rows(), g.firstId(), g.lastId()));
+        }
+        return tables.values().stream().sorted(java.util.Comparator.comparing(t -> firstRow.get(t.table()))).toList();
+    }
+
+    /** When rows were written, by id (two rows' worth: a table's oldest and newest waiting row). */
+    java.util.Map<Long, Instant> writtenAt(List<Long> ids) {
+        return jdbi.withHandle(h -> {
+            java.util.Map<Long, Instant> at = new java.util.HashMap<>();
+            h.createQuery("SELECT id, created_at FROM outbox_row WHERE id IN (<ids>)").bindList("ids", ids)
+                    .map((rs, ctx) -> at.put(rs.getLong(1), instant(rs, "created_at"))).list();
+            return at;
+        });
+    }
+
+    /** What a table's unbatched background rows weigh in a POST, as formBatch counts them. Reads every such row. */
+    long unbatchedBackgroundBytes(String route, String table) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT COALESCE(SUM(LENGTH(values_json) + :overhead), 0) FROM outbox_row
+                        WHERE route = :route AND table_name = :table AND batch_id IS NULL AND priority = :background""")
+                .bind("route", route).bind("table", table).bind("background", BACKGROUND)
+                .bind("overhead", ROW_OVERHEAD_BYTES).mapTo(Long.class).one());
     }
 
     /**
@@ -190,10 +234,17 @@ public final class Outbox {
                         VALUES (:id, :route, :table, :count, 'pending', 0, :now, :now, :now, :first, :bytes)""")
                 .bind("id", batchId).bind("route", route).bind("table", table).bind("count", ids.size())
                 .bind("now", now).bind("first", ids.get(0)).bind("bytes", bytes).execute();
-        var update = h.createUpdate("UPDATE outbox_row SET batch_id = :batch WHERE id IN (<ids>)"
-                        + " AND " + (from == null ? "batch_id IS NULL" : "batch_id = :from"))
-                .bind("batch", batchId).bindList("ids", ids);
-        int taken = (from == null ? update : update.bind("from", from)).execute();
+        // One row at a time by key: H2 checks every row against an IN list of 10,000 ids, which took seconds a batch.
+        org.jdbi.v3.core.statement.PreparedBatch update = h.prepareBatch("UPDATE outbox_row SET batch_id = :batch"
+                + " WHERE id = :row AND " + (from == null ? "batch_id IS NULL" : "batch_id = :from"));
+        for (long row : ids) {
+            update.bind("batch", batchId).bind("row", row);
+            if (from != null) {
+                update.bind("from", from);
+            }
+            update.add();
+        }
+        int taken = java.util.stream.IntStream.of(update.execute()).sum();
         if (taken != ids.size()) {
             throw new IllegalStateException("rows of table " + table + " were batched meanwhile; forming the batch again");
         }

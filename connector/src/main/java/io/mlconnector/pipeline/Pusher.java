@@ -90,6 +90,16 @@ public final class Pusher implements AutoCloseable {
     private final Map<String, Integer> rowRefusalsInARow = new HashMap<>();
     private final Map<String, Instant> lastAccepted = new HashMap<>();
     private final Map<String, Long> rowsInTable = new HashMap<>();
+    /** Per table: what its unbatched background rows weighed in JSON, and when that was measured. */
+    private final Map<String, Weighed> weighed = new HashMap<>();
+
+    private record Weighed(Instant at, long bytes) {}
+
+    /**
+     * Weighing a table's waiting rows reads every one of them, too much for each tenth of a second while a backfill
+     * fills the outbox; a batch full by bytes rather than rows (rows over 1.5 KB on average) is noticed within this.
+     */
+    private static final Duration WEIGH_EVERY = Duration.ofSeconds(1);
 
     private final java.util.concurrent.CountDownLatch firstReady = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean running;
@@ -225,6 +235,7 @@ public final class Pusher implements AutoCloseable {
         routeFailures = 0;
         rowRefusalsInARow.clear();
         lastAccepted.clear();
+        weighed.clear();
         Instant now = clock.instant();
         for (Outbox.Attempt attempt : outbox.attemptsSince(target.route(), now.minus(Duration.ofHours(1)))) {
             shaper.remember(attempt.at(), attempt.rows()); // the quota the previous owner spent still counts
@@ -301,16 +312,45 @@ public final class Pusher implements AutoCloseable {
                 return post(head, now);
             }
         }
-        for (String table : outbox.tablesWithUnbatchedRows(target.route())) {
+        Instant due = null; // the earliest instant a table's background rows become a batch
+        for (Outbox.UnbatchedTable unbatched : outbox.unbatchedTables(target.route())) {
+            String table = unbatched.table();
             // A table with an open batch waits for it: its batches leave one by one, in order.
-            if (!tablesWithOpenBatch.contains(table) && !guard.isBlocked(table)) {
-                Optional<Batch> formed = outbox.formBatch(target.route(), table, maxBatchRows, maxBatchBytes, now);
-                if (formed.isPresent()) {
-                    return post(formed.get(), now);
-                }
+            if (tablesWithOpenBatch.contains(table) || guard.isBlocked(table)) {
+                continue;
+            }
+            Optional<Instant> wait = BatchTiming.waitUntil(waiting(unbatched, now), maxBatchRows, maxBatchBytes, now);
+            if (wait.isPresent()) {
+                due = due == null || wait.get().isBefore(due) ? wait.get() : due;
+                continue;
+            }
+            weighed.remove(table); // what is left after this batch is weighed anew
+            Optional<Batch> formed = outbox.formBatch(target.route(), table, maxBatchRows, maxBatchBytes, now);
+            if (formed.isPresent()) {
+                return post(formed.get(), now);
             }
         }
-        return IDLE_POLL;
+        // Polled, not slept through: a webhook's rows may come any moment and go at once.
+        return due == null ? IDLE_POLL : min(IDLE_POLL, Duration.between(now, due));
+    }
+
+    /**
+     * What waits in a table, for {@link BatchTiming}. Live rows or a whole batch's rows decide it alone; otherwise the
+     * ages of the oldest and newest background rows, and their weight, measured at most every {@link #WEIGH_EVERY}.
+     */
+    private BatchTiming.Waiting waiting(Outbox.UnbatchedTable unbatched, Instant now) {
+        if (unbatched.liveRows() > 0 || unbatched.backgroundRows() >= maxBatchRows) {
+            return new BatchTiming.Waiting(unbatched.liveRows(), unbatched.backgroundRows(), 0, null, null);
+        }
+        Weighed weight = weighed.get(unbatched.table());
+        if (weight == null || !now.isBefore(weight.at().plus(WEIGH_EVERY))) {
+            weight = new Weighed(now, outbox.unbatchedBackgroundBytes(target.route(), unbatched.table()));
+            weighed.put(unbatched.table(), weight);
+        }
+        Map<Long, Instant> written = outbox.writtenAt(List.of(unbatched.firstBackgroundId(), unbatched.lastBackgroundId()));
+        Instant oldest = written.getOrDefault(unbatched.firstBackgroundId(), now);
+        Instant newest = written.getOrDefault(unbatched.lastBackgroundId(), now);
+        return new BatchTiming.Waiting(0, unbatched.backgroundRows(), weight.bytes(), oldest, newest);
     }
 
     private Duration post(Batch pending, Instant now) {

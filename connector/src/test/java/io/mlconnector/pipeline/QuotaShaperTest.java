@@ -66,6 +66,24 @@ class QuotaShaperTest {
     }
 
     @Test
+    void aBackfillInWholeBatchesSpendsNoMoreThanTheRowsOfAnHour() {
+        // The pusher sends a backfill in batches of 10,000 rows as fast as the shaper lets it, for three hours.
+        QuotaShaper powerBi = new QuotaShaper(QuotaShaper.Limits.powerBiWithHeadroom(), clock);
+        java.util.List<Instant> posts = new java.util.ArrayList<>();
+        Instant end = clock.instant().plus(Duration.ofHours(3));
+        while (clock.instant().isBefore(end)) {
+            clock.advance(powerBi.waitBefore(10_000, 0));
+            powerBi.recordPost(10_000);
+            posts.add(clock.instant());
+        }
+        for (Instant post : posts) { // every hour that ends with a POST
+            long inHour = posts.stream().filter(p -> p.isAfter(post.minus(Duration.ofHours(1))) && !p.isAfter(post)).count();
+            assertThat(inHour * 10_000).as("rows in the hour up to " + post).isLessThanOrEqualTo(950_000);
+        }
+        assertThat(posts.size() * 10_000L).as("rows in three hours").isGreaterThanOrEqualTo(3 * 950_000L - 10_000);
+    }
+
+    @Test
     void largeTableAllowsFewerPostsPerHour() {
         shaper.recordPost(1);
         clock.advance(Duration.ofMinutes(5));
