@@ -78,6 +78,8 @@ public final class Pusher implements AutoCloseable {
     private final LeaseHolder lease;
     private final DimensionTables dimensions;
     private final PushObserver observer;
+    /** Tables emptied for a rebuild whose reload has not been batched yet (pusher thread only). */
+    private final Set<String> cleared = new HashSet<>();
 
     // The route as this instance knows it; only the pusher thread touches these.
     /** The lease under which this instance owns the route, or null while another instance does. */
@@ -319,12 +321,15 @@ public final class Pusher implements AutoCloseable {
             if (tablesWithOpenBatch.contains(table) || guard.isBlocked(table)) {
                 continue;
             }
-            Optional<Instant> wait = BatchTiming.waitUntil(waiting(unbatched, now), maxBatchRows, maxBatchBytes, now);
+            // A table just cleared shows empty in reports until its reload arrives: its first batch does not wait.
+            Optional<Instant> wait = cleared.contains(table) ? Optional.empty()
+                    : BatchTiming.waitUntil(waiting(unbatched, now), maxBatchRows, maxBatchBytes, now);
             if (wait.isPresent()) {
                 due = due == null || wait.get().isBefore(due) ? wait.get() : due;
                 continue;
             }
             weighed.remove(table); // what is left after this batch is weighed anew
+            cleared.remove(table);
             Optional<Batch> formed = outbox.formBatch(target.route(), table, maxBatchRows, maxBatchBytes, now);
             if (formed.isPresent()) {
                 return post(formed.get(), now);
@@ -481,6 +486,7 @@ public final class Pusher implements AutoCloseable {
         rebuilds.checkStillOwner(owned); // as beginAttempt does before each POST
         client.deleteRows(target.workspaceId(), datasetId, table);
         rebuilds.cleared(target.route(), table);
+        cleared.add(table);
         rowsInTable.put(table, 0L);
         log.info("table {} cleared; reloading it from the ledger", table);
     }
