@@ -38,10 +38,12 @@ final class IngestBench {
 
     /** One measured point. {@code stored} is the store's own count of events added during it (-1: not known). */
     record Point(String target, String store, int instances, int connections, Wrk.Result wrk, long stored,
-                 long maxRssMiB, Duration drainedIn) {}
+                 long maxRssMiB, Duration drainedIn, JitWarmUp.Warm warmUp) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<Integer> CONNECTIONS = List.of(16, 64);
+    /** The longest warm-up: a JVM still compiling after it is measured as it is (and the report says so). */
+    private static final Duration MOST_WARM_UP = Duration.ofSeconds(120);
 
     private final Path workDir;
     private final Wrk wrk;
@@ -88,9 +90,14 @@ final class IngestBench {
         return points;
     }
 
-    /** Only the connector on H2, one instance (with its start to first webhook): what {@link IngestOnH2} measures. */
+    /** Only the connector on H2, one instance (with its start to first webhook): what {@link IngestConnector} measures. */
     List<Point> connectorOnH2() {
         return connector("H2", 1, null);
+    }
+
+    /** Only the connector on a PostgreSQL store with {@code instances} instances. */
+    List<Point> connectorOn(ConnectorConfig.Store postgres, int instances) {
+        return connector("PostgreSQL", instances, postgres);
     }
 
     private List<Point> ceiling(String name, String store, List<String> args, Path deliveries) {
@@ -102,12 +109,12 @@ final class IngestBench {
                 CeilingServer.class.getName(), withPort)) {
             URI base = URI.create("http://127.0.0.1:" + port + "/");
             server.awaitAnswer(base.resolve("/health"), Duration.ofSeconds(60));
-            wrk.run(base, deliveries, 16, warmUp);
+            JitWarmUp.Warm warm = JitWarmUp.run(wrk, base, deliveries, 64, List.of(server.pid()), warmUp, MOST_WARM_UP);
             List<Point> points = new ArrayList<>();
             for (int connections : CONNECTIONS) {
                 RssSampler rss = RssSampler.start(List.of(server.pid()));
                 Wrk.Result result = wrk.run(base, deliveries, connections, measure);
-                points.add(print(new Point(name, store, 1, connections, result, -1, rss.stop(), Duration.ZERO)));
+                points.add(print(new Point(name, store, 1, connections, result, -1, rss.stop(), Duration.ZERO, warm)));
             }
             return points;
         }
@@ -138,10 +145,10 @@ final class IngestBench {
                     callbackUri.getPath(), "invoice.update", business.accountId(), business.businessId(), verifier),
                     invoiceIds, 20_000);
             // One instance is reached directly (as the ceilings are); several through HAProxy, as FreshBooks would.
-            URI base = instances == 1 ? cluster.instances().get(0).baseUrl() : cluster.url();
+            URI base = instances == 1 && !Boolean.getBoolean("viaHaproxy") ? cluster.instances().get(0).baseUrl() : cluster.url();
             URI admin = cluster.adminUrl();
             List<Long> pids = cluster.instances().stream().map(ConnectorProcess::pid).toList();
-            wrk.run(base, deliveries, 16, warmUp);
+            JitWarmUp.Warm warm = JitWarmUp.run(wrk, base, deliveries, 64, pids, warmUp, MOST_WARM_UP);
             drain(admin);
             List<Point> points = new ArrayList<>();
             for (int connections : CONNECTIONS) {
@@ -151,7 +158,7 @@ final class IngestBench {
                 long maxRss = rss.stop();
                 long stored = status(admin).path("eventsReceived").asLong() - before;
                 Duration drained = drain(admin);
-                points.add(print(new Point("connector", store, instances, connections, result, stored, maxRss, drained)));
+                points.add(print(new Point("connector", store, instances, connections, result, stored, maxRss, drained, warm)));
             }
             if (instances == 1 && storeConfig == null) {
                 startToFirstWebhook = restartUntilFirstWebhook(cluster.instances().get(0), new SignedDeliveries.Callback(

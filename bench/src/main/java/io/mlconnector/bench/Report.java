@@ -51,7 +51,10 @@ final class Report {
 
         md.append("## 1. Webhook ingest\n\n")
                 .append("Signed `invoice.update` deliveries naming 200 invoices in turn, each measured for ")
-                .append(measure.toSeconds()).append(" s after a warm-up.\n")
+                .append(measure.toSeconds()).append(" s after a warm-up at 64 connections that lasts until the JIT compiler\n")
+                .append("has settled (fewer than ").append(JitWarmUp.SETTLED_COMPILATIONS).append(" methods compiled in ")
+                .append(JitWarmUp.BURST.toSeconds()).append(" s, in every JVM): a service runs for days, and right after\n")
+                .append("start-up compiling the request path took more CPU than serving it.\n")
                 .append("\"Ceiling: verify only\" parses the form, checks the signature and answers 204; \"ceiling: verify + group\n")
                 .append("commit\" adds the connector's group commit (`InboxWriter`: one writer, one transaction per group, forced to\n")
                 .append("disk before the 204s). Both run on the connector's own HTTP server (`ConnectorApp`) in a JVM started like\n")
@@ -59,17 +62,17 @@ final class Report {
                 .append("instance is reached directly; two or three through HAProxy, as FreshBooks would reach them. \"Stored\" is\n")
                 .append("the store's own count of events added during the run (every 204 must be one); \"caught up\" is how long\n")
                 .append("the connector then took to fetch and push everything it took in.\n\n")
-                .append("| What | Store | Instances | Connections | Webhooks/s | p50 ms | p99 ms | Non-2xx | Stored | ÷ verify ceiling | ÷ store ceiling | Max RSS MiB | Caught up |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("| What | Store | Instances | Connections | Webhooks/s | p50 ms | p99 ms | Non-2xx | Stored | ÷ verify ceiling | ÷ store ceiling | Max RSS MiB | Caught up | Warm-up |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (IngestBench.Point p : ingest) {
             boolean connector = p.target().equals("connector");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %d | %s | %s | %s | %d | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %d | %s | %s | %s | %d | %s | %s |%n",
                     connector ? "connector" : "ceiling: " + p.target(), p.store(), p.instances(), p.connections(),
                     p.wrk().requestsPerSecond(), p.wrk().p50Millis(), p.wrk().p99Millis(), p.wrk().non2xx(),
                     p.stored() < 0 ? "–" : p.stored() + " of " + p.wrk().succeeded(),
                     connector ? ratio(p, ingest, "verify only", "-").map(Report::fmt).orElse("–") : "–",
                     connector ? ratio(p, ingest, "verify + group commit", p.store()).map(Report::fmt).orElse("–") : "–",
-                    p.maxRssMiB(), connector ? p.drainedIn().toMillis() / 1000.0 + " s" : "–"));
+                    p.maxRssMiB(), connector ? p.drainedIn().toMillis() / 1000.0 + " s" : "–", p.warmUp().describe()));
         }
 
         md.append("\n## 2. Freshness\n\n")

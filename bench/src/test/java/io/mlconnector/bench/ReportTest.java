@@ -11,7 +11,8 @@ class ReportTest {
 
     private static IngestBench.Point point(String target, String store, int connections, double rate, double p99, long stored) {
         return new IngestBench.Point(target, store, 1, connections,
-                new Wrk.Result((long) (rate * 10), 10, rate, 1, p99, p99 * 2, 0, 0), stored, 200, Duration.ofSeconds(3));
+                new Wrk.Result((long) (rate * 10), 10, rate, 1, p99, p99 * 2, 0, 0), stored, 200, Duration.ofSeconds(3),
+                new JitWarmUp.Warm(Duration.ofSeconds(20), true));
     }
 
     private final List<IngestBench.Point> points = List.of(

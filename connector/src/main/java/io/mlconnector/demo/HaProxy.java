@@ -98,6 +98,7 @@ public final class HaProxy implements AutoCloseable {
                 "    timeout check 2s",
                 "    retries 3",
                 "    option redispatch 1",
+                "    option http-buffer-request",
                 "",
                 "frontend connectors",
                 "    bind 127.0.0.1:" + port,

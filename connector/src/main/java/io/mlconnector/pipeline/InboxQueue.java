@@ -233,9 +233,10 @@ public final class InboxQueue {
             bindKey(handle.createUpdate("""
                             UPDATE inbox SET processed_at = :now
                             WHERE tenant_id = :tenant_id AND object_type = :object_type AND object_id = :object_id
-                              AND id IN (<ids>) AND processed_at IS NULL"""), claim.key())
+                              AND id = ANY(:ids) AND processed_at IS NULL"""), claim.key())
                     .bind("now", now)
-                    .bindList("ids", coveredEventIds)
+                    // One array parameter: an IN list's text differs with its length, and Jdbi parsed each anew.
+                    .bindArray("ids", Long.class, coveredEventIds)
                     .execute();
         }
         bindHeld(handle.createUpdate("DELETE FROM inbox_work WHERE " + HELD), claim).execute();

@@ -19,11 +19,10 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,64 +78,67 @@ public final class WebhookIntake {
     }
 
     /** Handles one delivery to {@code /hooks/freshbooks/{callbackToken}}, sent as FreshBooks sends them (a form). */
-    public Outcome receive(String callbackToken, InputStream body, String signatureHeader) {
+    public CompletableFuture<Outcome> receive(String callbackToken, InputStream body, String signatureHeader) {
         return receive(callbackToken, FORM, body, signatureHeader);
     }
 
     /**
      * Handles one delivery; FreshBooks posts {@code application/x-www-form-urlencoded} (reference §3.4), so any other
-     * {@code contentType} is refused (415) before its body is read.
+     * {@code contentType} is refused (415) before its body is read. The body is read and checked in the caller's
+     * thread; an event's outcome then completes once its group commit is on disk (or failed, or timed out), so that
+     * no thread waits for the disk per request.
      */
-    public Outcome receive(String callbackToken, String contentType, InputStream body, String signatureHeader) {
+    public CompletableFuture<Outcome> receive(String callbackToken, String contentType, InputStream body,
+                                              String signatureHeader) {
         received.increment();
         if (unknownTokens.isKnownUnknown(callbackToken)) {
-            return reject(404, "unknown_token", callbackToken);
+            return done(reject(404, "unknown_token", callbackToken));
         }
         Optional<CallbackWithVerifier> found = callbacks.findWithVerifier(callbackToken);
         if (found.isEmpty()) {
             unknownTokens.remember(callbackToken);
-            return reject(404, "unknown_token", callbackToken);
+            return done(reject(404, "unknown_token", callbackToken));
         }
         Callback callback = found.get().callback();
         if (!isForm(contentType)) {
-            return reject(415, "unsupported_content_type", callbackToken);
+            return done(reject(415, "unsupported_content_type", callbackToken));
         }
         if (!bodySlots.tryAcquire()) {
-            return busy();
+            return done(busy());
         }
         byte[] bytes;
         try {
             // Jetty's minimum request data rate (ConnectorApp) ends a body that dribbles in.
             bytes = readAtMost(body, MAX_BODY_BYTES + 1);
         } catch (IOException | RuntimeException e) {
-            return reject(400, "unreadable_body", callbackToken);
+            return done(reject(400, "unreadable_body", callbackToken));
         } finally {
             bodySlots.release();
         }
         if (bytes.length > MAX_BODY_BYTES) {
-            return reject(413, "body_too_large", callbackToken);
+            return done(reject(413, "body_too_large", callbackToken));
         }
         Map<String, String> fields;
         try {
             // ISO-8859-1 maps each byte to one char, so the parser sees (and rejects) any raw non-ASCII byte.
             fields = WebhookSignature.parseForm(new String(bytes, StandardCharsets.ISO_8859_1));
         } catch (MalformedFormException e) {
-            return reject(400, "malformed_form", callbackToken);
+            return done(reject(400, "malformed_form", callbackToken));
         }
         String name = fields.get("name");
         String objectId = fields.get("object_id");
         String accountId = fields.get("account_id");
         if (isBlank(name) || isBlank(objectId) || isBlank(accountId)) {
-            return reject(400, "missing_field", callbackToken);
+            return done(reject(400, "missing_field", callbackToken));
         }
         if (!accountId.equals(callback.tenantId())) {
-            return reject(400, "wrong_account", callbackToken);
+            return done(reject(400, "wrong_account", callbackToken));
         }
         if (name.equals(VERIFY_EVENT)) {
             // Rare, and it decides whether a verifier is stored: judged on the store as it is now, not on the cache of
             // verified callbacks (a handshake being finished again, e.g. by mlc webhooks repair, would be ignored).
             Callback current = callbacks.findByToken(callbackToken).orElse(callback);
-            return receiveVerification(current, objectId, fields.get("verifier"));
+            return done(receiveVerification(current, objectId, fields.get("verifier")));
         }
         return receiveEvent(found.get(), fields, signatureHeader);
     }
@@ -190,17 +192,18 @@ public final class WebhookIntake {
         }
     }
 
-    private Outcome receiveEvent(CallbackWithVerifier target, Map<String, String> fields, String signatureHeader) {
+    private CompletableFuture<Outcome> receiveEvent(CallbackWithVerifier target, Map<String, String> fields,
+                                                    String signatureHeader) {
         Callback callback = target.callback();
         String token = callback.uriToken();
         if (!callback.verified() || target.verifier() == null) {
-            return reject(401, "callback_not_verified", token);
+            return done(reject(401, "callback_not_verified", token));
         }
         if (signatureHeader == null || signatureHeader.isBlank()) {
-            return reject(401, "missing_signature", token);
+            return done(reject(401, "missing_signature", token));
         }
         if (!WebhookSignature.verify(fields, signatureHeader, target.verifier())) {
-            return reject(401, "bad_signature", token);
+            return done(reject(401, "bad_signature", token));
         }
         String name = fields.get("name");
         String objectId = fields.get("object_id");
@@ -208,26 +211,23 @@ public final class WebhookIntake {
         // until dead-lettered: refuse it here instead. Known names and ids also fit the inbox columns.
         Optional<WebhookEvents.Refusal> refusal = WebhookEvents.check(callback.event(), name, objectId);
         if (refusal.isPresent()) {
-            return reject(400, refusal.get().reason(), token);
+            return done(reject(400, refusal.get().reason(), token));
         }
         String objectType = name.substring(0, name.indexOf('.'));
         InboxEvent event = new InboxEvent(clock.instant(), callback.tenantId(), token, name, objectType, objectId,
                 WebhookSignature.canonicalJson(fields));
-        CompletableFuture<Void> stored = inbox.submit(event);
-        try {
-            stored.get(storeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            stored.cancel(false); // if not yet taken, the writer skips it
-            return storeFailed(token, e);
-        } catch (ExecutionException e) {
-            return storeFailed(token, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stored.cancel(false);
-            return storeFailed(token, e);
-        }
-        accepted("event");
-        return new Outcome(204, "stored");
+        // On timeout orTimeout completes the writer's own future, so a group not yet taken skips the event.
+        return inbox.submit(event).orTimeout(storeTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((stored, failure) -> {
+            if (failure != null) {
+                return storeFailed(token, failure instanceof CompletionException ? failure.getCause() : failure);
+            }
+            accepted("event");
+            return new Outcome(204, "stored");
+        });
+    }
+
+    private static CompletableFuture<Outcome> done(Outcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
     }
 
     private Outcome reject(int status, String reason, String token) {
