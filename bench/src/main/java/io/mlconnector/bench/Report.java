@@ -160,6 +160,13 @@ final class Report {
         target(md, "100 webhooks for one record → 1 fetch", coalescing.fetches() + " fetch(es)", coalescing.fetches() == 1);
         long rss = ingest.stream().filter(p -> p.target().equals("connector")).mapToLong(IngestBench.Point::maxRssMiB).max().orElse(0);
         target(md, "RSS under 300 MB", rss + " MiB", rss * 1.048576 < 300);
+        ingest.stream().filter(p -> p.target().equals("verify + group commit") && p.store().equals("H2")
+                        && p.wrk().requestsPerSecond() < 5_000)
+                .forEach(p -> md.append(String.format(Locale.ROOT, "%nAt %d connections the H2 ceiling itself, with nothing but the"
+                                + " signature check and the group commit, answered %.0f webhooks/s (p50 %.2f ms): each connection waits"
+                                + " for its group's fsync before sending again, so %d connections get at most %d ÷ (fsync + request)"
+                                + " a second whatever the connector does. 5,000/s there needs a disk that syncs faster than this one.%n",
+                        p.connections(), p.wrk().requestsPerSecond(), p.wrk().p50Millis(), p.connections(), p.connections())));
 
         return md.toString();
     }
