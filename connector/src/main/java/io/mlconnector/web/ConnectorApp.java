@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson3;
 import io.mlconnector.config.ConnectorConfig;
 import java.util.List;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +20,8 @@ public final class ConnectorApp implements AutoCloseable {
 
     /** Bytes per second a request body must average; an honest webhook (under 64 KiB) arrives far faster. */
     static final long MIN_REQUEST_DATA_RATE = 512;
+    /** Server threads per listener: the concurrent body reads, Jetty's acceptor and selectors, and some to spare. */
+    static final int MAX_THREADS = WebhookIntake.MAX_CONCURRENT_BODIES + 16;
 
     private final Javalin javalin;
 
@@ -35,6 +38,13 @@ public final class ConnectorApp implements AutoCloseable {
         this.javalin = Javalin.create(cfg -> {
             cfg.jetty.host = host;
             cfg.jetty.port = port;
+            // Javalin's default pool grows to 250. Webhook answers wait for their group commit without a thread and
+            // body reads are capped (WebhookIntake.MAX_CONCURRENT_BODIES), yet 64 connections whose answers left
+            // together came back together and grew the pool to ~75 threads that then stayed; more requests wait
+            // for a thread instead.
+            QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
+            threads.setName("JettyServerThreadPool");
+            cfg.jetty.threadPool = threads;
             // A body that dribbles in (a byte every few seconds resets any idle timeout) is cut off with 408.
             cfg.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE));
             cfg.startup.showJavalinBanner = false;

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.mlconnector.freshbooks.WebhookSignature;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -60,11 +61,19 @@ public final class WebhookRoutes implements RouteModule {
             ScheduledFuture<?> cutOff = deadlines.schedule(() -> endConnection(ctx), REQUEST_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             // The body is read here; the answer waits for the group commit without holding a server thread. It is
             // written from another thread than the inbox writer's, which goes on with the next group meanwhile.
-            ctx.future(() -> intake.receive(ctx.pathParam("callbackToken"), ctx.header("Content-Type"), ctx.bodyInputStream(),
-                            ctx.header(WebhookSignature.HEADER))
-                    .whenComplete((outcome, failure) -> cutOff.cancel(false))
+            ctx.future(() -> receive(ctx).whenComplete((outcome, failure) -> cutOff.cancel(false))
                     .thenAcceptAsync(outcome -> answer(ctx, outcome), answers));
         });
+    }
+
+    /** The intake's outcome; a bug thrown before there is one becomes a failed future, so the deadline is cancelled. */
+    private CompletableFuture<WebhookIntake.Outcome> receive(Context ctx) {
+        try {
+            return intake.receive(ctx.pathParam("callbackToken"), ctx.header("Content-Type"), ctx.bodyInputStream(),
+                    ctx.header(WebhookSignature.HEADER));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private static void answer(Context ctx, WebhookIntake.Outcome outcome) {

@@ -26,8 +26,9 @@ public class EverydayMistakesIT {
 
     @Test
     void powerBiMistakesAreOneLineNamingTheKey() throws Exception {
-        int closed = ConnectPowerBiIT.freePort();
         try (Simulators sims = Simulators.start(0, 7, Clock.systemUTC())) {
+            // Chosen once the simulators listen: chosen before, the port was once handed to the Entra simulator itself.
+            int closed = ConnectPowerBiIT.freePort();
             Path pem = dir.resolve("entra.pem");
             Files.writeString(pem, sims.entra().certificatePem());
             String good = String.join("\n", "server:", "  public-base-url: http://127.0.0.1:1", "freshbooks:",
