@@ -2,6 +2,7 @@ package io.mlconnector.bench;
 
 import io.mlconnector.app.Operations;
 import io.mlconnector.demo.DemoWorld;
+import io.mlconnector.demo.HaProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +11,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
 
-/** Small things the benchmarks share: waiting for the connector to settle, and a process's resident memory. */
+/** Small things the benchmarks share: HAProxy, waiting for the connector to settle, a process's resident memory. */
 final class Bench {
     private Bench() {}
+
+    /** The {@code haproxy} executable, which {@code bench/run} installs; fails naming the package when it is missing. */
+    static Path haproxy() {
+        return HaProxy.find().orElseThrow(() -> new IllegalStateException(
+                "haproxy not found: install Debian's package (apt-get install haproxy), as bench/run does"));
+    }
 
     /** Resident set size of a process in MiB, from {@code /proc/PID/status} (Linux). */
     static OptionalLong rssMiB(long pid) {

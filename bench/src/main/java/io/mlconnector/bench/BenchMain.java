@@ -1,6 +1,5 @@
 package io.mlconnector.bench;
 
-import io.mlconnector.demo.HaProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +36,7 @@ public final class BenchMain {
         }
         Path work = Files.createTempDirectory("mlc-bench");
         Wrk wrk = Wrk.find(work);
-        Path haproxy = HaProxy.find().orElseThrow(() -> new IllegalStateException(
-                "haproxy not found: install Debian's package (apt-get install haproxy), as bench/run does"));
+        Path haproxy = Bench.haproxy();
         Machine machine = Machine.describe(wrk);
         ZonedDateTime at = ZonedDateTime.now();
 

@@ -1,7 +1,6 @@
 package io.mlconnector.bench;
 
 import io.mlconnector.demo.DemoPostgres;
-import io.mlconnector.demo.HaProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +30,7 @@ public final class IngestConnector {
             }
         }
         Path work = Files.createTempDirectory("mlc-bench-ingest");
-        Path haproxy = HaProxy.find().orElseThrow(() -> new IllegalStateException(
-                "haproxy not found: install Debian's package (apt-get install haproxy), as bench/run does"));
+        Path haproxy = Bench.haproxy();
         IngestBench ingest = new IngestBench(work, Wrk.find(work), haproxy, measure);
         if (postgresInstances == 0) {
             ingest.connectorOnH2();
