@@ -70,7 +70,7 @@ final class IngestBench {
                 ids(200), 20_000);
 
         Path h2 = workDir.resolve("ceiling-h2");
-        String h2Url = "jdbc:h2:file:" + h2.toAbsolutePath().resolve("ceiling") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        String h2Url = "jdbc:h2:file:" + h2.toAbsolutePath().resolve("ceiling") + ";DB_CLOSE_ON_EXIT=FALSE";
         points.addAll(ceiling("verify only", "-", List.of("verify", "", verifier), ceilingDeliveries));
         points.addAll(ceiling("verify + group commit", "H2", List.of("store", "", verifier, h2Url, "sa", ""), ceilingDeliveries));
         points.addAll(connector("H2", 1, null));

@@ -186,7 +186,7 @@ public final class Connector implements AutoCloseable {
         InboxWriter inboxWriter = new InboxWriter(database, new InboxRepository(), meters, 1000).start();
         WebhookIntake intake = new WebhookIntake(callbacks, inboxWriter, subscriptions, background, meters, clock,
                 config.server().webhookStoreTimeout());
-        Operations operations = new Operations(tenants, oauth, new OAuthStates(database.jdbi(), clock, random, config.admin().connectLinkLifetime()), background, onboarding,
+        Operations operations = new Operations(tenants, oauth, new OAuthStates(database, clock, random, config.admin().connectLinkLifetime()), background, onboarding,
                 subscriptions, sweeper, queue, outbox, guard, rebuilds, routes, pusher, provisioner, model, ROUTE,
                 pbi.workspaceId(), clock, new SweepRuns(database.jdbi()), controlTotals, inboxWriter, leases,
                 new io.mlconnector.pipeline.Backfills(sweeper, database.jdbi(), leases, background, clock,

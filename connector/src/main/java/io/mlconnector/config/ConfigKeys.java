@@ -17,7 +17,7 @@ import java.util.Optional;
 /** Every configuration key the connector reads, in the order of the reference document. */
 public final class ConfigKeys {
 
-    public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/ml-connector;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./data/ml-connector;DB_CLOSE_ON_EXIT=FALSE";
     public static final String DEFAULT_SCOPES = "user:profile:read user:invoices:read user:payments:read user:expenses:read"
             + " user:clients:read user:bills:read user:bill_payments:read user:bill_vendors:read user:credit_notes:read"
             + " user:other_income:read user:account:read";
@@ -43,7 +43,7 @@ public final class ConfigKeys {
 
             optional("store.jdbc-url", TEXT, DEFAULT_JDBC_URL,
                     "JDBC URL of the store: an H2 file (single box) or jdbc:postgresql://... (cluster)."
-                            + " H2's WRITE_DELAY=0 makes every commit reach the file; webhooks are also fsynced."),
+                            + " On H2, webhooks and every commit that must survive a crash are fsynced before the connector goes on."),
             optional("store.username", TEXT, "sa", "Database user."),
             optional("store.password", SECRET, "", "Database password."),
             optional("store.pool-size", INT, "10", "Maximum database connections (1-200)."),

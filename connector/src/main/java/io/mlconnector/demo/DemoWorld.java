@@ -147,7 +147,7 @@ public final class DemoWorld implements AutoCloseable {
                     "store:",
                     options.store() == null
                             ? "  jdbc-url: jdbc:h2:file:" + options.dataDir().toAbsolutePath().resolve("ml-connector")
-                                    + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
+                                    + ";DB_CLOSE_ON_EXIT=FALSE"
                             : "  jdbc-url: " + options.store().jdbcUrl() + "\n  username: " + options.store().username()
                                     + "\n  password: '" + options.store().password() + "'",
                     "secrets:",

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import io.mlconnector.store.Database;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -27,13 +28,15 @@ public final class OAuthStates {
     /** An OAuth state and the secret its browser keeps in a cookie; the callback needs both. */
     public record BrowserState(String state, String browserSecret) {}
 
+    private final Database database;
     private final Jdbi jdbi;
     private final Clock clock;
     private final SecureRandom random;
     private final Duration linkLifetime;
 
-    public OAuthStates(Jdbi jdbi, Clock clock, SecureRandom random, Duration linkLifetime) {
-        this.jdbi = jdbi;
+    public OAuthStates(Database database, Clock clock, SecureRandom random, Duration linkLifetime) {
+        this.database = database;
+        this.jdbi = database.jdbi();
         this.clock = clock;
         this.random = random;
         this.linkLifetime = linkLifetime;
@@ -69,12 +72,14 @@ public final class OAuthStates {
 
     private void insert(String kind, String value, String browserHash, Duration lifetime) {
         Instant now = clock.instant();
-        jdbi.useTransaction(h -> {
+        // durable: the value is handed to a person, who must be able to use it even if the process dies next
+        database.inDurableTransaction(h -> {
             h.createUpdate("DELETE FROM oauth_state WHERE expires_at < :now").bind("now", now).execute();
             h.createUpdate("INSERT INTO oauth_state (state_hash, expires_at, kind, browser_hash)"
                             + " VALUES (:hash, :expires, :kind, :browser)")
                     .bind("hash", hash(value)).bind("expires", now.plus(lifetime)).bind("kind", kind)
                     .bind("browser", browserHash).execute();
+            return null;
         });
     }
 

